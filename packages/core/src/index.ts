@@ -1,0 +1,20 @@
+export {
+  AuthenticationError,
+  CancelledError,
+  ConnectionError,
+  DbwireError,
+  type DbwireErrorOptions,
+  type ErrorKind,
+  isRetryable,
+  ProtocolError,
+  ServerError,
+  TimeoutError,
+  UsageError,
+} from './errors.js';
+export { redact, redactDeep, registerSecret, unregisterSecret } from './redact.js';
+export { type CallSite, captureCallSite, traced, withCallSite } from './callsite.js';
+export { abortError, type CallOptions, Deadline, raceSignal, sleep, withDeadline } from './deadline.js';
+export { backoffDelay, DEFAULT_RETRY_POLICY, type RetryOptions, type RetryPolicy, retry, retryPolicy } from './retry.js';
+export * from './hosts.js';
+export * from './credentials.js';
+export * from './tls.js';

@@ -1,0 +1,1 @@
+export { DbwireError } from '@dbwire/core';

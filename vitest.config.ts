@@ -1,0 +1,40 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests import workspace packages through the "source" export condition, so they run against src/
+// without a build step; the CommonJS interop tests load dist/ on purpose.
+const resolve = { conditions: ['source'] };
+
+export default defineConfig({
+  resolve,
+  test: {
+    coverage: {
+      provider: 'v8',
+      include: ['packages/*/src/**/*.ts'],
+      exclude: ['**/*.test.ts', '**/generated/**'],
+      reporter: ['text-summary', 'text'],
+    },
+    projects: [
+      {
+        resolve,
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'tooling/*/src/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        resolve,
+        test: {
+          name: 'integration',
+          include: ['packages/*/test/**/*.test.ts', 'tooling/*/test/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tooling/servers/src/vitest-global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 600_000,
+          // Real servers on 2 cores: keep file-level parallelism modest.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
