@@ -28,7 +28,10 @@ export class Deadline implements Disposable {
   constructor(options: CallOptions = {}, what = 'operation') {
     const { timeout, signal } = options;
     this.#what = what;
-    if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 0) || !Number.isFinite(timeout))) {
+    if (
+      timeout !== undefined &&
+      (typeof timeout !== 'number' || !(timeout >= 0) || !Number.isFinite(timeout))
+    ) {
       throw new UsageError(`timeout must be a finite number of milliseconds >= 0, got ${String(timeout)}`, {
         code: 'ERR_INVALID_TIMEOUT',
       });
@@ -92,7 +95,11 @@ export class Deadline implements Disposable {
 }
 
 /** Maps an aborted signal to the dbwire error that describes it. */
-export function abortError(signal: AbortSignal | undefined, what = 'operation', timeoutMs?: number): DbwireError {
+export function abortError(
+  signal: AbortSignal | undefined,
+  what = 'operation',
+  timeoutMs?: number,
+): DbwireError {
   const reason: unknown = signal?.reason;
   if (reason === TIMEOUT_REASON) {
     return new TimeoutError(`${what} timed out after ${timeoutMs ?? '?'} ms`, { code: 'ERR_TIMEOUT' });

@@ -52,7 +52,11 @@ function classChain(proto: object | null): readonly string[] {
   const cached = chainCache.get(proto);
   if (cached) return cached;
   const names: string[] = [];
-  for (let p: any = proto; p && p !== Error.prototype && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+  for (
+    let p: any = proto;
+    p && p !== Error.prototype && p !== Object.prototype;
+    p = Object.getPrototypeOf(p)
+  ) {
     names.push(brandOf(p.constructor));
   }
   const frozen = Object.freeze(names);
@@ -82,7 +86,8 @@ export class DbwireError extends Error {
     this.kind = ctor.defaultKind;
     this.retryable = options.retryable ?? false;
     this.retryAfterMs = options.retryAfterMs;
-    this.details = options.details === undefined ? undefined : (redactDeep(options.details) as Record<string, unknown>);
+    this.details =
+      options.details === undefined ? undefined : (redactDeep(options.details) as Record<string, unknown>);
     Object.defineProperty(this, BRAND, { value: true });
     Object.defineProperty(this, CHAIN, { value: classChain(Object.getPrototypeOf(this)) });
   }
@@ -95,6 +100,8 @@ export class DbwireError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (!DbwireError.is(value)) return false;
     const chain = (value as unknown as Record<symbol, readonly string[]>)[CHAIN];
+    // `this` is the class on the right of `instanceof` (a subclass inherits this method).
+    // biome-ignore lint/complexity/noThisInStatic: dispatch on the subclass is the point
     return chain?.includes(brandOf(this)) ?? false;
   }
 
@@ -115,7 +122,11 @@ export class DbwireError extends Error {
             cause: DbwireError.is(cause)
               ? cause.toJSON()
               : cause instanceof Error
-                ? { name: cause.name, message: redact(cause.message), code: (cause as { code?: unknown }).code }
+                ? {
+                    name: cause.name,
+                    message: redact(cause.message),
+                    code: (cause as { code?: unknown }).code,
+                  }
                 : redactDeep(cause),
           }),
     };

@@ -39,7 +39,10 @@ const SHAPES: [RegExp, string][] = [
   [/\b(authorization["']?\s*[:=]\s*["']?)(bearer|basic|token)\s+[^\s"',}]+/gi, `$1$2 ${MASK}`],
   [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${MASK}`],
   // "password": "x"  /  password=x  /  token: x
-  [new RegExp(`(["']?\\b(?:${SECRET_KEYS})\\b["']?\\s*[:=]\\s*)("[^"]*"|'[^']*'|[^\\s&,;}\\]]+)`, 'gi'), `$1${MASK}`],
+  [
+    new RegExp(`(["']?\\b(?:${SECRET_KEYS})\\b["']?\\s*[:=]\\s*)("[^"]*"|'[^']*'|[^\\s&,;}\\]]+)`, 'gi'),
+    `$1${MASK}`,
+  ],
 ];
 
 /** Returns `text` with every registered secret and every secret-bearing shape masked. */

@@ -53,7 +53,11 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 }
 
 /** The wait after failed attempt `attempt` (1-based), before Retry-After is considered. */
-export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
   const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.multiplier ** (attempt - 1));
   const spread = 1 - policy.jitter + 2 * policy.jitter * random();
   return Math.min(policy.maxDelayMs, Math.max(0, base * spread));

@@ -15,7 +15,8 @@ async function main(): Promise<void> {
       break;
     case 'up': {
       const infos = await up(names, log);
-      for (const info of infos) console.log(`${info.name}: ${info.endpoints.join(', ')}${info.external ? ' (external)' : ''}`);
+      for (const info of infos)
+        console.log(`${info.name}: ${info.endpoints.join(', ')}${info.external ? ' (external)' : ''}`);
       break;
     }
     case 'down':
@@ -23,7 +24,9 @@ async function main(): Promise<void> {
       break;
     case 'status':
       for (const s of await status(names)) {
-        console.log(`${s.name.padEnd(16)} ${s.ready ? 'ready' : s.running ? 'starting/unhealthy' : 'stopped'}${s.external ? ' (external)' : ''}`);
+        console.log(
+          `${s.name.padEnd(16)} ${s.ready ? 'ready' : s.running ? 'starting/unhealthy' : 'stopped'}${s.external ? ' (external)' : ''}`,
+        );
       }
       break;
     case 'logs':

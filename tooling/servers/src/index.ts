@@ -7,9 +7,9 @@ import { anyAlive, stopProcesses } from './process.js';
 import { serverDef, serverNames } from './registry.js';
 import type { Logger, ServerInfo, ServerName } from './types.js';
 
-export type { Logger, ServerDef, ServerInfo, ServerName } from './types.js';
-export { serverNames } from './registry.js';
 export { FaultProxy } from './fault-proxy.js';
+export { serverNames } from './registry.js';
+export type { Logger, ServerDef, ServerInfo, ServerName } from './types.js';
 
 const quiet: Logger = () => {};
 
@@ -42,10 +42,15 @@ export async function useServer(name: ServerName, log: Logger = quiet): Promise<
     const started = Date.now();
     await def.start(log);
     try {
-      await waitUntil(async () => {
-        if (!anyAlive(name)) throw new Error(`${name} exited; see logs in ${runDir(name)}`);
-        return def.ready();
-      }, def.readyTimeoutMs, name, 300);
+      await waitUntil(
+        async () => {
+          if (!anyAlive(name)) throw new Error(`${name} exited; see logs in ${runDir(name)}`);
+          return def.ready();
+        },
+        def.readyTimeoutMs,
+        name,
+        300,
+      );
       await def.afterReady?.(log);
     } catch (err) {
       await stopProcesses(name, 2000);

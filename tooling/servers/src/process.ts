@@ -15,7 +15,12 @@ export interface SpawnOptions {
   log: string;
 }
 
-export function spawnServerProcess(name: string, command: string, args: string[], options: SpawnOptions): number {
+export function spawnServerProcess(
+  name: string,
+  command: string,
+  args: string[],
+  options: SpawnOptions,
+): number {
   const dir = runDir(name);
   const logPath = join(dir, options.log);
   const fd = openSync(logPath, 'a');
@@ -88,7 +93,11 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /** Runs a command to completion (provisioning steps); throws with its output on failure. */
-export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): string {
   const res = spawnSync(command, args, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },

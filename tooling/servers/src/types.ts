@@ -21,9 +21,7 @@ export interface ServerInfo {
   [key: string]: unknown;
 }
 
-export interface Logger {
-  (line: string): void;
-}
+export type Logger = (line: string) => void;
 
 export interface ServerDef {
   name: ServerName;

@@ -1,0 +1,6 @@
+/** One measured row: `bench` names the workload, `impl` the client (ours, official, raw baseline). */
+export interface BenchRow {
+  bench: string;
+  impl: string;
+  opsPerSec: number;
+}
