@@ -20,7 +20,6 @@ export class Deadline implements Disposable {
   readonly expiresAt: number | undefined;
   readonly #what: string;
   readonly #timeoutMs: number | undefined;
-  #controller: AbortController | undefined;
   #timer: NodeJS.Timeout | undefined;
   #onParentAbort: (() => void) | undefined;
   #parent: AbortSignal | undefined;
@@ -49,7 +48,6 @@ export class Deadline implements Disposable {
       return;
     }
     const controller = new AbortController();
-    this.#controller = controller;
     this.signal = controller.signal;
     this.expiresAt = Date.now() + timeout;
     this.#timer = setTimeout(() => controller.abort(TIMEOUT_REASON), timeout);

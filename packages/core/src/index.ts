@@ -1,3 +1,6 @@
+export { type CallSite, captureCallSite, traced, withCallSite } from './callsite.js';
+export * from './credentials.js';
+export { abortError, type CallOptions, Deadline, raceSignal, sleep, withDeadline } from './deadline.js';
 export {
   AuthenticationError,
   CancelledError,
@@ -11,10 +14,15 @@ export {
   TimeoutError,
   UsageError,
 } from './errors.js';
-export { redact, redactDeep, registerSecret, unregisterSecret } from './redact.js';
-export { type CallSite, captureCallSite, traced, withCallSite } from './callsite.js';
-export { abortError, type CallOptions, Deadline, raceSignal, sleep, withDeadline } from './deadline.js';
-export { backoffDelay, DEFAULT_RETRY_POLICY, type RetryOptions, type RetryPolicy, retry, retryPolicy } from './retry.js';
 export * from './hosts.js';
-export * from './credentials.js';
+export * from './oauth.js';
+export { redact, redactDeep, registerSecret, unregisterSecret } from './redact.js';
+export {
+  backoffDelay,
+  DEFAULT_RETRY_POLICY,
+  type RetryOptions,
+  type RetryPolicy,
+  retry,
+  retryPolicy,
+} from './retry.js';
 export * from './tls.js';
