@@ -282,7 +282,7 @@ function toAuthenticationError(err: unknown): DbwireError {
   if (DbwireError.is(err) && (err.kind === 'cancelled' || err.kind === 'timeout')) return err;
   const detail = err instanceof Error ? err.message : String(err);
   const retryable = DbwireError.is(err) ? err.retryable : isTransient(err);
-  return new AuthenticationError(`could not obtain an access token: ${detail}`, {
+  return new AuthenticationError(`access token request failed (${detail})`, {
     code: (err as { authCode?: string } | null)?.authCode ?? 'ERR_TOKEN_REFRESH',
     cause: err,
     retryable,

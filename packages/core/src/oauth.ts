@@ -109,12 +109,17 @@ class OidcContext {
         target = new URL(issuer!);
       }
       const response = await discoveryRequest(target, opts);
-      // With an explicit discovery URL the expected issuer is the one the document names.
+      // With only a discovery URL, the expected issuer is the one the document names.
       const expected =
-        discoveryUrl !== undefined && issuer === undefined
-          ? await issuerOf(response.clone(), discoveryUrl)
-          : target;
-      as = await oauth.processDiscoveryResponse(expected, response);
+        issuer !== undefined ? new URL(issuer) : await issuerOf(response.clone(), discoveryUrl!);
+      try {
+        as = await oauth.processDiscoveryResponse(expected, response);
+      } catch (err) {
+        throw new AuthenticationError(
+          `OIDC discovery document at ${target.href} is unusable: ${(err as Error).message}`,
+          { code: 'ERR_OIDC_DISCOVERY', cause: err },
+        );
+      }
       if (!as.token_endpoint) {
         throw new AuthenticationError(
           `OIDC issuer ${as.issuer} has no token_endpoint in its discovery document`,

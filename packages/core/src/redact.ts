@@ -32,16 +32,26 @@ function escapeRegExp(s: string): string {
 const SECRET_KEYS =
   'password|passwd|pwd|secret|client_secret|clientSecret|token|access_token|accessToken|refresh_token|refreshToken|id_token|idToken|apikey|api_key|apiKey|api-key|x-api-key|accessJwt|refreshJwt|access_jwt|refresh_jwt|jwt|bearertoken|auth-token';
 
-const SHAPES: [RegExp, string][] = [
-  // scheme://user:pass@host → scheme://user:***@host
-  [/([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*):[^\s/@]*@/gi, `$1:${MASK}@`],
-  // Authorization: Bearer xyz / Basic xyz (header text or JSON)
-  [/\b(authorization["']?\s*[:=]\s*["']?)(bearer|basic|token)\s+[^\s"',}]+/gi, `$1$2 ${MASK}`],
+function maskValue(value: string): string {
+  const q = value[0];
+  return (q === '"' || q === "'") && value.length >= 2 ? `${q}${MASK}${q}` : MASK;
+}
+
+type Replacer = (substring: string, ...groups: string[]) => string;
+
+const SHAPES: [RegExp, string | Replacer][] = [
+  // scheme://user:pass@host → scheme://user:***@host (greedy to the last '@': passwords may hold '@')
+  [/([a-z][a-z0-9+.-]*:\/\/[^\s/:@"'<>]*):[^\s"'<>]*@/gi, `$1:${MASK}@`],
+  // Authorization: Bearer xyz / Basic xyz / bare-key (header text or JSON)
+  [
+    /\b((?:proxy-)?authorization["']?\s*[:=]\s*["']?)(?:(bearer|basic|token|apikey|digest)\s+)?[^\s"',}]+/gi,
+    (_m, prefix, scheme) => `${prefix}${scheme ? `${scheme} ` : ''}${MASK}`,
+  ],
   [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${MASK}`],
   // "password": "x"  /  password=x  /  token: x
   [
     new RegExp(`(["']?\\b(?:${SECRET_KEYS})\\b["']?\\s*[:=]\\s*)("[^"]*"|'[^']*'|[^\\s&,;}\\]]+)`, 'gi'),
-    `$1${MASK}`,
+    (_m, prefix, value) => `${prefix}${maskValue(value!)}`,
   ],
 ];
 
@@ -59,7 +69,10 @@ export function redact(text: string): string {
     );
     out = out.replace(secretsPattern, MASK);
   }
-  for (const [pattern, replacement] of SHAPES) out = out.replace(pattern, replacement);
+  for (const [pattern, replacement] of SHAPES) {
+    out =
+      typeof replacement === 'string' ? out.replace(pattern, replacement) : out.replace(pattern, replacement);
+  }
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { abortError, sleep } from './deadline.js';
-import { isRetryable } from './errors.js';
+import { isRetryable, UsageError } from './errors.js';
 
 /**
  * One retry policy for every package: reconnects, transient conflicts, 503/429, aborted transactions.
@@ -35,7 +35,7 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
 export function retryPolicy(partial: Partial<RetryPolicy> = {}): RetryPolicy {
   const p = { ...DEFAULT_RETRY_POLICY, ...stripUndefined(partial) };
   const check = (ok: boolean, what: string) => {
-    if (!ok) throw new RangeError(`invalid retry policy: ${what}`);
+    if (!ok) throw new UsageError(`invalid retry policy: ${what}`, { code: 'ERR_INVALID_RETRY_POLICY' });
   };
   check(Number.isInteger(p.maxAttempts) && p.maxAttempts >= 1, 'maxAttempts must be an integer >= 1');
   check(p.maxElapsedMs >= 0, 'maxElapsedMs must be >= 0');
@@ -43,6 +43,7 @@ export function retryPolicy(partial: Partial<RetryPolicy> = {}): RetryPolicy {
   check(p.multiplier >= 1, 'multiplier must be >= 1');
   check(p.jitter >= 0 && p.jitter <= 1, 'jitter must be within 0..1');
   check(p.maxDelayMs >= 0, 'maxDelayMs must be >= 0');
+  check(typeof p.retryOn === 'function', 'retryOn must be a function');
   return p;
 }
 
