@@ -3,7 +3,10 @@ import { toNodeTlsOptions } from './tls.js';
 
 describe('toNodeTlsOptions', () => {
   it('verifies by default and sets SNI from a host name', () => {
-    expect(toNodeTlsOptions({}, 'db.example')).toEqual({ rejectUnauthorized: true, servername: 'db.example' });
+    expect(toNodeTlsOptions({}, 'db.example')).toEqual({
+      rejectUnauthorized: true,
+      servername: 'db.example',
+    });
     expect(toNodeTlsOptions({})).toEqual({ rejectUnauthorized: true });
   });
 
