@@ -1,1 +1,43 @@
-export { DbwireError } from '@dbwire/core';
+export {
+  AQL,
+  AQLPlanCache,
+  AQLQueryCache,
+  cursorBody,
+  type ExecuteOptions,
+  type TrackingProperties,
+} from './aql.js';
+export { ArangoClient, type ArangoClientOptions, type DbOptions, parseHostList } from './client.js';
+export {
+  Collection,
+  type CollectionProperties,
+  type DeleteOptions,
+  type Document,
+  type DocumentMetadata,
+  type Filters,
+  type IndexInfo,
+  type InsertOptions,
+  type ReadOptions,
+  type ReplaceOptions,
+  StandardCollection,
+  type UpdateOptions,
+} from './collection.js';
+export { type ArangoRequest, type ArangoResponse, Connection, type Executor } from './connection.js';
+export { Cursor, type CursorStatistics } from './cursor.js';
+export {
+  type CreateCollectionOptions,
+  type DatabaseUser,
+  StandardDatabase,
+  TransactionDatabase,
+  type TransactionOptions,
+} from './database.js';
+export { type ErrnoName, errno, errnoMessages } from './errno.js';
+export * from './errors.js';
+export {
+  EdgeCollection,
+  type EdgeDefinition,
+  Graph,
+  type GraphProperties,
+  type TraverseOptions,
+  VertexCollection,
+} from './graph.js';
+export type { DocumentSelector } from './handles.js';

@@ -1,0 +1,120 @@
+import type { TlsOptions } from '@dbwire/core';
+import { type AuthOptions, Connection, type ConnectionOptions, serverError } from './connection.js';
+import { StandardDatabase } from './database.js';
+import { ArangoClientError, ServerConnectionError } from './errors.js';
+
+export interface ArangoClientOptions {
+  /** One URL, a comma-separated list, or an array. Default `http://127.0.0.1:8529`. */
+  hosts?: string | string[];
+  /** How a host is picked per request when several are given. Default "roundrobin". */
+  hostResolver?: 'roundrobin' | 'random';
+  serializer?: (value: unknown) => string;
+  deserializer?: (text: string) => unknown;
+  /** Milliseconds (headers and each body chunk). Default 60 000. */
+  requestTimeout?: number;
+  /** Extra attempts on other hosts after connection errors or 503 (safe requests only). */
+  maxRetries?: number;
+  /** Keep-alive sockets per host. Default 32. */
+  poolSize?: number;
+  /** HTTP/1.1 pipelining depth per socket. Default 1. */
+  pipelining?: number;
+  keepAliveTimeout?: number;
+  /** Attach the caller's stack to every async error. Default true. */
+  captureStackTraces?: boolean;
+  tls?: TlsOptions;
+}
+
+export interface DbOptions {
+  username?: string;
+  password?: string;
+  /** Check the connection and credentials right away (GET /_api/version). */
+  verify?: boolean;
+  authMethod?: 'basic' | 'jwt';
+  /** A ready JWT instead of username/password. */
+  userToken?: string;
+}
+
+/** Parses `hosts` (array or comma-separated string) into origins. */
+export function parseHostList(hosts: string | string[] | undefined): string[] {
+  const list =
+    hosts === undefined ? ['http://127.0.0.1:8529'] : Array.isArray(hosts) ? hosts : hosts.split(',');
+  const out = list.map((h) => String(h).trim()).filter(Boolean);
+  if (!out.length) throw new ArangoClientError('hosts must name at least one URL');
+  for (const h of out) {
+    let url: URL;
+    try {
+      url = new URL(h);
+    } catch {
+      throw new ArangoClientError(`bad host URL "${h}" (expected e.g. http://127.0.0.1:8529)`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new ArangoClientError(`bad host URL "${h}": protocol must be http or https`);
+    }
+  }
+  return out.map((h) => new URL(h).origin);
+}
+
+/** Entry point: `const db = await new ArangoClient({ hosts }).db('test', { username, password })`. */
+export class ArangoClient {
+  readonly hosts: readonly string[];
+  readonly #options: ConnectionOptions;
+  readonly #connections = new Map<string, Connection>();
+
+  constructor(options: ArangoClientOptions = {}) {
+    this.hosts = parseHostList(options.hosts);
+    if (
+      options.hostResolver !== undefined &&
+      options.hostResolver !== 'roundrobin' &&
+      options.hostResolver !== 'random'
+    ) {
+      throw new ArangoClientError(
+        `hostResolver must be "roundrobin" or "random", got "${options.hostResolver}"`,
+      );
+    }
+    this.#options = { ...options, hosts: [...this.hosts] };
+  }
+
+  /** The package version. */
+  get version(): string {
+    return '0.0.0';
+  }
+
+  /** A database wrapper; connections (and their socket pools) are shared per credentials. */
+  async db(name = '_system', o: DbOptions = {}): Promise<StandardDatabase> {
+    if (typeof name !== 'string' || !name)
+      throw new ArangoClientError('database name must be a non-empty string');
+    const auth: AuthOptions = {
+      username: o.userToken !== undefined ? o.username : (o.username ?? 'root'),
+      password: o.password ?? '',
+      authMethod: o.authMethod ?? 'basic',
+      userToken: o.userToken,
+    };
+    if (auth.authMethod !== 'basic' && auth.authMethod !== 'jwt') {
+      throw new ArangoClientError(`authMethod must be "basic" or "jwt", got "${String(auth.authMethod)}"`);
+    }
+    const key = JSON.stringify([auth.username, auth.password, auth.authMethod, auth.userToken]);
+    let conn = this.#connections.get(key);
+    if (!conn) {
+      conn = new Connection(this.#options, auth);
+      this.#connections.set(key, conn);
+    }
+    const db = new StandardDatabase(conn, name, auth.username);
+    if (o.verify) {
+      const req = { method: 'GET' as const, endpoint: '/_api/version', db: name };
+      const res = await conn.send(req);
+      if (res.status !== 200) throw serverError(ServerConnectionError, req, res);
+    }
+    return db;
+  }
+
+  /** Closes every connection pool. */
+  async close(): Promise<void> {
+    const conns = [...this.#connections.values()];
+    this.#connections.clear();
+    await Promise.all(conns.map((c) => c.close()));
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

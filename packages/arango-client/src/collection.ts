@@ -1,0 +1,875 @@
+import type { CallOptions } from '@dbwire/core';
+import { ApiGroup, executeCursor } from './aql.js';
+import { type ArangoRequest, type ArangoResponse, type Executor, serverError } from './connection.js';
+import type { Cursor } from './cursor.js';
+import {
+  type ArangoServerError,
+  CollectionChecksumError,
+  CollectionConfigureError,
+  CollectionLoadError,
+  CollectionPropertiesError,
+  CollectionRenameError,
+  CollectionResponsibleShardError,
+  CollectionRevisionError,
+  CollectionStatisticsError,
+  CollectionTruncateError,
+  CollectionUnloadError,
+  DocumentCountError,
+  DocumentDeleteError,
+  DocumentGetError,
+  DocumentInError,
+  DocumentInsertError,
+  DocumentParseError,
+  DocumentReplaceError,
+  DocumentRevisionError,
+  DocumentUpdateError,
+  IndexCreateError,
+  IndexDeleteError,
+  IndexListError,
+  IndexLoadError,
+  type ServerErrorClass,
+} from './errors.js';
+import { type DocumentSelector, parseHandle, toBody } from './handles.js';
+
+export interface DocumentMetadata {
+  _id: string;
+  _key: string;
+  _rev: string;
+  _oldRev?: string;
+  new?: Record<string, unknown>;
+  old?: Record<string, unknown>;
+}
+export type Document<T = Record<string, unknown>> = T & { _id: string; _key: string; _rev: string };
+export type Filters = Record<string, unknown>;
+
+export interface WriteOptions extends CallOptions {
+  returnNew?: boolean;
+  returnOld?: boolean;
+  sync?: boolean;
+  silent?: boolean;
+}
+export interface InsertOptions extends WriteOptions {
+  overwrite?: boolean;
+  overwriteMode?: 'ignore' | 'replace' | 'update' | 'conflict';
+  keepNone?: boolean;
+  merge?: boolean;
+}
+export interface UpdateOptions extends WriteOptions {
+  checkRev?: boolean;
+  merge?: boolean;
+  keepNone?: boolean;
+}
+export interface ReplaceOptions extends WriteOptions {
+  checkRev?: boolean;
+}
+export interface DeleteOptions extends CallOptions {
+  rev?: string;
+  checkRev?: boolean;
+  ignoreMissing?: boolean;
+  returnOld?: boolean;
+  sync?: boolean;
+  silent?: boolean;
+}
+export interface ReadOptions extends CallOptions {
+  rev?: string;
+  checkRev?: boolean;
+  allowDirtyRead?: boolean;
+}
+
+export interface CollectionProperties {
+  id: string;
+  name: string;
+  system: boolean;
+  type: 'document' | 'edge';
+  edge: boolean;
+  sync: boolean;
+  status?: number;
+  [k: string]: unknown;
+}
+
+/** The server's collection object with the seed's field names added (`system`, `edge`, `sync`, `type`). */
+export function formatCollection(body: Record<string, any>): CollectionProperties {
+  const { error: _e, code: _c, ...rest } = body;
+  return {
+    ...rest,
+    id: String(rest.id),
+    name: rest.name,
+    system: rest.isSystem === true,
+    edge: rest.type === 3,
+    type: rest.type === 3 ? 'edge' : 'document',
+    sync: rest.waitForSync === true,
+  };
+}
+
+export interface IndexInfo {
+  /** Index id without the collection prefix (seed format). */
+  id: string;
+  type: string;
+  fields?: unknown[];
+  name?: string;
+  unique?: boolean;
+  sparse?: boolean;
+  [k: string]: unknown;
+}
+
+/** The server's index object with a short `id` and the full one in `handle`. */
+export function formatIndex(body: Record<string, any>): IndexInfo {
+  const { error: _e, code: _c, isNewlyCreated: _n, ...rest } = body;
+  const full = String(rest.id);
+  const slash = full.indexOf('/');
+  return { ...rest, id: slash === -1 ? full : full.slice(slash + 1), handle: full, type: rest.type };
+}
+
+const warned = new Set<string>();
+function warnOnce(key: string, message: string): void {
+  if (warned.has(key)) return;
+  warned.add(key);
+  process.emitWarning(message, { code: `DBWIRE_ARANGO_${key}` });
+}
+
+function writeQuery(o: InsertOptions & UpdateOptions): Record<string, string | number | boolean | undefined> {
+  return {
+    waitForSync: o.sync,
+    returnNew: o.returnNew,
+    returnOld: o.returnOld,
+    silent: o.silent,
+    overwrite: o.overwrite,
+    overwriteMode: o.overwriteMode,
+    keepNull: o.keepNone,
+    mergeObjects: o.merge,
+  };
+}
+
+/** AQL FILTER clauses for a seed-style filter object (`{'first': 'John'}`), values as bind parameters. */
+export function filterClause(filters: Filters, bindVars: Record<string, unknown>, doc = 'doc'): string {
+  if (typeof filters !== 'object' || filters === null || Array.isArray(filters)) {
+    throw new DocumentParseError('filters must be an object of field → value');
+  }
+  let aql = '';
+  let i = 0;
+  for (const [field, value] of Object.entries(filters)) {
+    bindVars[`f${i}`] = field.split('.');
+    bindVars[`v${i}`] = value;
+    aql += ` FILTER ${doc}.@f${i} == @v${i}`;
+    i++;
+  }
+  return aql;
+}
+
+/**
+ * Standard collection API wrapper (`db.collection('students')`): properties, documents, indexes.
+ * `for await (const doc of collection)` iterates over all documents (streamed cursor).
+ */
+export class Collection<T extends Record<string, any> = Record<string, any>>
+  extends ApiGroup
+  implements AsyncIterable<Document<T>>
+{
+  #name: string;
+  #docPrefix: string;
+  #colPrefix: string;
+
+  constructor(exec: Executor, db: string, name: string) {
+    super(exec, db);
+    if (typeof name !== 'string' || !name)
+      throw new DocumentParseError('collection name must be a non-empty string');
+    this.#name = name;
+    this.#docPrefix = `/_api/document/${encodeURIComponent(name)}`;
+    this.#colPrefix = `/_api/collection/${encodeURIComponent(name)}`;
+  }
+
+  get name(): string {
+    return this.#name;
+  }
+
+  protected _handle(doc: DocumentSelector) {
+    return parseHandle(doc, this.#name);
+  }
+  protected _fail(Err: ServerErrorClass, req: ArangoRequest, res: ArangoResponse): ArangoServerError {
+    const E = res.status === 412 || res.status === 304 ? DocumentRevisionError : Err;
+    return serverError(E, req, res, this._exec.extraHeaders);
+  }
+
+  // --- collection management -----------------------------------------------------------------
+
+  async properties(options?: CallOptions): Promise<CollectionProperties> {
+    return formatCollection(
+      await this._call(this._req('GET', `${this.#colPrefix}/properties`), CollectionPropertiesError, options),
+    );
+  }
+  /** Changes properties (`sync`, `schema`, `cacheEnabled`, `computedValues`, `replicationFactor`, `writeConcern`). */
+  async configure(
+    o: CallOptions & {
+      sync?: boolean;
+      schema?: Record<string, unknown> | null;
+      cacheEnabled?: boolean;
+      computedValues?: unknown[] | null;
+      replicationFactor?: number | 'satellite';
+      writeConcern?: number;
+      /** Accepted for the seed's examples; MMFiles journals no longer exist, so it is ignored with a warning. */
+      journalSize?: number;
+    } = {},
+  ): Promise<CollectionProperties> {
+    const body: Record<string, unknown> = {};
+    if (o.sync !== undefined) body.waitForSync = o.sync;
+    if (o.schema !== undefined) body.schema = o.schema;
+    if (o.cacheEnabled !== undefined) body.cacheEnabled = o.cacheEnabled;
+    if (o.computedValues !== undefined) body.computedValues = o.computedValues;
+    if (o.replicationFactor !== undefined) body.replicationFactor = o.replicationFactor;
+    if (o.writeConcern !== undefined) body.writeConcern = o.writeConcern;
+    if (o.journalSize !== undefined) {
+      warnOnce(
+        'JOURNAL_SIZE',
+        'configure({ journalSize }) is ignored: ArangoDB 3.7+ (RocksDB) has no journals',
+      );
+    }
+    return formatCollection(
+      await this._call(
+        this._req('PUT', `${this.#colPrefix}/properties`, { body }),
+        CollectionConfigureError,
+        o,
+      ),
+    );
+  }
+  async revision(options?: CallOptions): Promise<string> {
+    return (
+      await this._call(this._req('GET', `${this.#colPrefix}/revision`), CollectionRevisionError, options)
+    ).revision;
+  }
+  /** Figures of the collection (document counts, sizes, index figures). */
+  async statistics(options?: CallOptions & { details?: boolean }): Promise<Record<string, any>> {
+    const body = await this._call(
+      this._req('GET', `${this.#colPrefix}/figures`, { query: { details: options?.details } }),
+      CollectionStatisticsError,
+      options,
+    );
+    return body.figures;
+  }
+  async checksum(o: CallOptions & { withRev?: boolean; withData?: boolean } = {}): Promise<string> {
+    const body = await this._call(
+      this._req('GET', `${this.#colPrefix}/checksum`, {
+        query: { withRevisions: o.withRev, withData: o.withData },
+      }),
+      CollectionChecksumError,
+      o,
+    );
+    return body.checksum;
+  }
+  /** Number of documents. */
+  async count(options?: CallOptions): Promise<number> {
+    return (await this._call(this._req('GET', `${this.#colPrefix}/count`), DocumentCountError, options))
+      .count;
+  }
+  async load(options?: CallOptions): Promise<boolean> {
+    await this._call(this._req('PUT', `${this.#colPrefix}/load`), CollectionLoadError, options);
+    return true;
+  }
+  async unload(options?: CallOptions): Promise<boolean> {
+    await this._call(this._req('PUT', `${this.#colPrefix}/unload`), CollectionUnloadError, options);
+    return true;
+  }
+  async truncate(options?: CallOptions): Promise<boolean> {
+    await this._call(this._req('PUT', `${this.#colPrefix}/truncate`), CollectionTruncateError, options);
+    return true;
+  }
+  /** Renames the collection (single server only); this wrapper follows the new name. */
+  async rename(newName: string, options?: CallOptions): Promise<boolean> {
+    if (typeof newName !== 'string' || !newName)
+      throw new DocumentParseError('new collection name must be a non-empty string');
+    await this._call(
+      this._req('PUT', `${this.#colPrefix}/rename`, { body: { name: newName } }),
+      CollectionRenameError,
+      options,
+    );
+    this.#name = newName;
+    this.#docPrefix = `/_api/document/${encodeURIComponent(newName)}`;
+    this.#colPrefix = `/_api/collection/${encodeURIComponent(newName)}`;
+    return true;
+  }
+  /** The shard responsible for a document (cluster only). */
+  async responsibleShard(document: Record<string, unknown>, options?: CallOptions): Promise<string> {
+    const body = await this._call(
+      this._req('PUT', `${this.#colPrefix}/responsibleShard`, { body: document }),
+      CollectionResponsibleShardError,
+      options,
+    );
+    return body.shardId;
+  }
+
+  // --- indexes ---------------------------------------------------------------------------------
+
+  async indexes(options?: CallOptions): Promise<IndexInfo[]> {
+    const body = await this._call(
+      this._req('GET', '/_api/index', { query: { collection: this.#name } }),
+      IndexListError,
+      options,
+    );
+    return (body.indexes as Record<string, any>[]).map(formatIndex);
+  }
+  protected async _addIndex(data: Record<string, unknown>, options?: CallOptions): Promise<IndexInfo> {
+    const body: Record<string, unknown> = {};
+    for (const k in data) if (data[k] !== undefined) body[k] = data[k];
+    return formatIndex(
+      await this._call(
+        this._req('POST', '/_api/index', { query: { collection: this.#name }, body }),
+        IndexCreateError,
+        options,
+      ),
+    );
+  }
+  /**
+   * Hash indexes are persistent indexes since ArangoDB 3.7 (the `hash` type is gone from 3.12's API):
+   * this creates a persistent index and says so once through `process.emitWarning`.
+   */
+  addHashIndex(
+    o: CallOptions & {
+      fields: string[];
+      unique?: boolean;
+      sparse?: boolean;
+      deduplicate?: boolean;
+      name?: string;
+      inBackground?: boolean;
+    },
+  ): Promise<IndexInfo> {
+    warnOnce(
+      'HASH_INDEX',
+      'addHashIndex() creates a persistent index: ArangoDB 3.7+ has no separate hash index type',
+    );
+    return this.addPersistentIndex(o);
+  }
+  /** Skiplist indexes are persistent indexes since ArangoDB 3.7: creates one and warns once. */
+  addSkiplistIndex(
+    o: CallOptions & {
+      fields: string[];
+      unique?: boolean;
+      sparse?: boolean;
+      deduplicate?: boolean;
+      name?: string;
+      inBackground?: boolean;
+    },
+  ): Promise<IndexInfo> {
+    warnOnce(
+      'SKIPLIST_INDEX',
+      'addSkiplistIndex() creates a persistent index: ArangoDB 3.7+ has no separate skiplist index type',
+    );
+    return this.addPersistentIndex(o);
+  }
+  addPersistentIndex(
+    o: CallOptions & {
+      fields: string[];
+      unique?: boolean;
+      sparse?: boolean;
+      deduplicate?: boolean;
+      name?: string;
+      inBackground?: boolean;
+      storedValues?: string[];
+      cacheEnabled?: boolean;
+      estimates?: boolean;
+    },
+  ): Promise<IndexInfo> {
+    return this._addIndex(
+      {
+        type: 'persistent',
+        fields: o.fields,
+        unique: o.unique,
+        sparse: o.sparse,
+        deduplicate: o.deduplicate,
+        name: o.name,
+        inBackground: o.inBackground,
+        storedValues: o.storedValues,
+        cacheEnabled: o.cacheEnabled,
+        estimates: o.estimates,
+      },
+      o,
+    );
+  }
+  addFulltextIndex(
+    o: CallOptions & { fields: string[]; minLength?: number; name?: string; inBackground?: boolean },
+  ): Promise<IndexInfo> {
+    return this._addIndex(
+      {
+        type: 'fulltext',
+        fields: o.fields,
+        minLength: o.minLength,
+        name: o.name,
+        inBackground: o.inBackground,
+      },
+      o,
+    );
+  }
+  addGeoIndex(
+    o: CallOptions & {
+      fields: string[];
+      geoJson?: boolean;
+      legacyPolygons?: boolean;
+      name?: string;
+      inBackground?: boolean;
+    },
+  ): Promise<IndexInfo> {
+    return this._addIndex(
+      {
+        type: 'geo',
+        fields: o.fields,
+        geoJson: o.geoJson,
+        legacyPolygons: o.legacyPolygons,
+        name: o.name,
+        inBackground: o.inBackground,
+      },
+      o,
+    );
+  }
+  /** TTL index; `expiryTime` in seconds (sent as `expireAfter`). */
+  addTtlIndex(
+    o: CallOptions & { fields: string[]; expiryTime: number; name?: string; inBackground?: boolean },
+  ): Promise<IndexInfo> {
+    return this._addIndex(
+      {
+        type: 'ttl',
+        fields: o.fields,
+        expireAfter: o.expiryTime,
+        name: o.name,
+        inBackground: o.inBackground,
+      },
+      o,
+    );
+  }
+  /** Inverted index; any other property of the server's API may be passed through. */
+  addInvertedIndex(
+    o: CallOptions & {
+      fields: Array<string | Record<string, unknown>>;
+      name?: string;
+      inBackground?: boolean;
+      [k: string]: unknown;
+    },
+  ): Promise<IndexInfo> {
+    const { timeout: _t, signal: _s, ...rest } = o;
+    return this._addIndex({ ...rest, type: 'inverted' }, o);
+  }
+  /** Multi-dimensional index (`mdi`, or `mdi-prefixed` when `prefixFields` are given). */
+  addMdiIndex(
+    o: CallOptions & {
+      fields: string[];
+      fieldValueTypes?: 'double';
+      prefixFields?: string[];
+      storedValues?: string[];
+      unique?: boolean;
+      sparse?: boolean;
+      estimates?: boolean;
+      name?: string;
+      inBackground?: boolean;
+    },
+  ): Promise<IndexInfo> {
+    return this._addIndex(
+      {
+        type: o.prefixFields ? 'mdi-prefixed' : 'mdi',
+        fields: o.fields,
+        fieldValueTypes: o.fieldValueTypes ?? 'double',
+        prefixFields: o.prefixFields,
+        storedValues: o.storedValues,
+        unique: o.unique,
+        sparse: o.sparse,
+        estimates: o.estimates,
+        name: o.name,
+        inBackground: o.inBackground,
+      },
+      o,
+    );
+  }
+  /** Deletes an index by id (short `12345` or full `students/12345`). */
+  async deleteIndex(indexId: string, o: CallOptions & { ignoreMissing?: boolean } = {}): Promise<boolean> {
+    const id = String(indexId);
+    const short = id.includes('/') ? id.slice(id.indexOf('/') + 1) : id;
+    const req = this._req(
+      'DELETE',
+      `/_api/index/${encodeURIComponent(this.#name)}/${encodeURIComponent(short)}`,
+    );
+    const res = await this._exec.send(req, o);
+    if (res.status === 200) return true;
+    if (res.status === 404 && o.ignoreMissing) return false;
+    throw serverError(IndexDeleteError, req, res, this._exec.extraHeaders);
+  }
+  /** Loads the collection's indexes into memory. */
+  async loadIndexes(options?: CallOptions): Promise<boolean> {
+    await this._call(this._req('PUT', `${this.#colPrefix}/loadIndexesIntoMemory`), IndexLoadError, options);
+    return true;
+  }
+
+  // --- documents -------------------------------------------------------------------------------
+
+  protected _docPath(key: string): string {
+    return `${this.#docPrefix}/${encodeURIComponent(key)}`;
+  }
+  protected _revHeaders(
+    rev: string | undefined,
+    checkRev: boolean | undefined,
+  ): Record<string, string> | undefined {
+    return rev !== undefined && checkRev !== false ? { 'if-match': rev } : undefined;
+  }
+
+  /** True when the document exists (and has revision `rev` when given). */
+  async has(document: DocumentSelector, o: ReadOptions = {}): Promise<boolean> {
+    const h = this._handle(document);
+    const rev = o.rev ?? h.rev;
+    const headers = this._revHeaders(rev, o.checkRev);
+    const req = this._req('HEAD', this._docPath(h.key), {
+      headers: o.allowDirtyRead ? { ...headers, 'x-arango-allow-dirty-read': 'true' } : headers,
+    });
+    const res = await this._exec.send(req, o);
+    if (res.status === 200) return true;
+    if (res.status === 404) return false;
+    throw this._fail(DocumentInError, req, res);
+  }
+
+  /** A document by key, id or body; null when it does not exist. */
+  async get(document: DocumentSelector, o?: ReadOptions): Promise<Document<T> | null> {
+    let key: string;
+    let rev: string | undefined;
+    if (typeof document === 'string' && document.indexOf('/') === -1 && document) key = document;
+    else {
+      const h = this._handle(document);
+      key = h.key;
+      rev = h.rev;
+    }
+    let req: ArangoRequest;
+    if (o === undefined) req = { method: 'GET', endpoint: this._docPath(key), db: this._db };
+    else {
+      rev = o.rev ?? rev;
+      const headers = this._revHeaders(rev, o.checkRev);
+      req = this._req('GET', this._docPath(key), {
+        headers: o.allowDirtyRead ? { ...headers, 'x-arango-allow-dirty-read': 'true' } : headers,
+      });
+    }
+    const res = await this._exec.send(req, o);
+    if (res.status === 200) return res.body;
+    if (res.status === 404 && res.body?.errorNum === 1202) return null;
+    throw this._fail(DocumentGetError, req, res);
+  }
+
+  /** Several documents by key, id or body in one request; missing ones are left out. */
+  async getMany(
+    documents: DocumentSelector[],
+    o: CallOptions & { allowDirtyRead?: boolean } = {},
+  ): Promise<Document<T>[]> {
+    if (!Array.isArray(documents)) throw new DocumentParseError('documents must be an array');
+    const body = documents.map((d) => {
+      const h = this._handle(d);
+      return h.rev !== undefined ? { _key: h.key, _rev: h.rev } : h.key;
+    });
+    const req = this._req('PUT', this.#docPrefix, {
+      query: { onlyget: true },
+      body,
+      headers: o.allowDirtyRead ? { 'x-arango-allow-dirty-read': 'true' } : undefined,
+      idempotent: true,
+    });
+    const res = await this._exec.send(req, o);
+    if (res.status !== 200) throw this._fail(DocumentGetError, req, res);
+    return (res.body as any[]).filter((d) => d && d.error !== true);
+  }
+
+  /** Inserts a document; returns its metadata (`true` when `silent`). */
+  async insert(
+    document: T | Record<string, unknown>,
+    o: InsertOptions = {},
+  ): Promise<DocumentMetadata & { [k: string]: any }> {
+    if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+      throw new DocumentParseError('document must be an object');
+    }
+    const req = this._req('POST', this.#docPrefix, {
+      query: writeQuery(o),
+      body: toBody(document, this.#name),
+    });
+    const res = await this._exec.send(req, o);
+    if (res.status === 201 || res.status === 202) return o.silent ? (true as any) : res.body;
+    throw this._fail(DocumentInsertError, req, res);
+  }
+
+  /** Per-item results of a multi-document call: metadata, or a typed error for failed items. */
+  protected _many(req: ArangoRequest, res: ArangoResponse, Err: ServerErrorClass): any[] | true {
+    if (res.status < 200 || res.status >= 300) throw this._fail(Err, req, res);
+    if (!Array.isArray(res.body)) return true;
+    return res.body.map((item: any) => {
+      if (item && item.error === true) {
+        const E = item.errorNum === 1200 ? DocumentRevisionError : Err;
+        return serverError(
+          E,
+          req,
+          { ...res, body: item, rawBody: JSON.stringify(item) },
+          this._exec.extraHeaders,
+        );
+      }
+      return item;
+    });
+  }
+
+  /** Inserts many documents in one request; failed items come back as `DocumentInsertError` values. */
+  async insertMany(
+    documents: Array<T | Record<string, unknown>>,
+    o: InsertOptions = {},
+  ): Promise<Array<DocumentMetadata | ArangoServerError> | true> {
+    if (!Array.isArray(documents)) throw new DocumentParseError('documents must be an array');
+    const req = this._req('POST', this.#docPrefix, {
+      query: writeQuery(o),
+      body: documents.map((d) => toBody(d, this.#name)),
+    });
+    const res = await this._exec.send(req, o);
+    return o.silent && res.status < 300 ? true : this._many(req, res, DocumentInsertError);
+  }
+
+  /** Partially updates a document (must carry `_key` or `_id`); `_rev` is checked unless `checkRev: false`. */
+  async update(
+    document: Partial<T> & DocumentSelector & object,
+    o: UpdateOptions = {},
+  ): Promise<DocumentMetadata & { [k: string]: any }> {
+    const h = this._handle(document);
+    const req = this._req('PATCH', this._docPath(h.key), {
+      query: { ...writeQuery(o), ignoreRevs: o.checkRev === false ? true : undefined },
+      headers: this._revHeaders(h.rev, o.checkRev),
+      body: toBody(document, this.#name),
+    });
+    const res = await this._exec.send(req, o);
+    if (res.status === 201 || res.status === 202 || res.status === 200)
+      return o.silent ? (true as any) : res.body;
+    throw this._fail(DocumentUpdateError, req, res);
+  }
+
+  async updateMany(
+    documents: Array<Partial<T> & DocumentSelector & object>,
+    o: UpdateOptions = {},
+  ): Promise<Array<DocumentMetadata | ArangoServerError> | true> {
+    const body = documents.map((d) => {
+      const h = this._handle(d);
+      return { ...d, _key: h.key };
+    });
+    const req = this._req('PATCH', this.#docPrefix, {
+      query: { ...writeQuery(o), ignoreRevs: o.checkRev === false },
+      body,
+    });
+    const res = await this._exec.send(req, o);
+    return o.silent && res.status < 300 ? true : this._many(req, res, DocumentUpdateError);
+  }
+
+  /** Replaces a document. */
+  async replace(
+    document: T & DocumentSelector & object,
+    o: ReplaceOptions = {},
+  ): Promise<DocumentMetadata & { [k: string]: any }> {
+    const h = this._handle(document);
+    const req = this._req('PUT', this._docPath(h.key), {
+      query: { ...writeQuery(o), ignoreRevs: o.checkRev === false ? true : undefined },
+      headers: this._revHeaders(h.rev, o.checkRev),
+      body: toBody(document, this.#name),
+    });
+    const res = await this._exec.send(req, o);
+    if (res.status === 201 || res.status === 202 || res.status === 200)
+      return o.silent ? (true as any) : res.body;
+    throw this._fail(DocumentReplaceError, req, res);
+  }
+
+  async replaceMany(
+    documents: Array<T & DocumentSelector & object>,
+    o: ReplaceOptions = {},
+  ): Promise<Array<DocumentMetadata | ArangoServerError> | true> {
+    const body = documents.map((d) => {
+      const h = this._handle(d);
+      return { ...d, _key: h.key };
+    });
+    const req = this._req('PUT', this.#docPrefix, {
+      query: { ...writeQuery(o), ignoreRevs: o.checkRev === false },
+      body,
+    });
+    const res = await this._exec.send(req, o);
+    return o.silent && res.status < 300 ? true : this._many(req, res, DocumentReplaceError);
+  }
+
+  /** Deletes a document; false when missing and `ignoreMissing`. */
+  async delete(
+    document: DocumentSelector,
+    o: DeleteOptions = {},
+  ): Promise<(DocumentMetadata & { [k: string]: any }) | boolean> {
+    const h = this._handle(document);
+    const req = this._req('DELETE', this._docPath(h.key), {
+      query: { waitForSync: o.sync, returnOld: o.returnOld, silent: o.silent },
+      headers: this._revHeaders(o.rev ?? h.rev, o.checkRev),
+    });
+    const res = await this._exec.send(req, o);
+    if (res.status === 200 || res.status === 202) return o.silent ? true : res.body;
+    if (res.status === 404 && o.ignoreMissing && res.body?.errorNum === 1202) return false;
+    throw this._fail(DocumentDeleteError, req, res);
+  }
+
+  /** Deletes many documents by key, id or body; missing ones are reported per item. */
+  async deleteMany(
+    documents: DocumentSelector[],
+    o: DeleteOptions = {},
+  ): Promise<Array<DocumentMetadata | ArangoServerError> | true> {
+    const body = documents.map((d) => {
+      const h = this._handle(d);
+      return h.rev !== undefined ? { _key: h.key, _rev: h.rev } : h.key;
+    });
+    const req = this._req('DELETE', this.#docPrefix, {
+      query: {
+        waitForSync: o.sync,
+        returnOld: o.returnOld,
+        silent: o.silent,
+        ignoreRevs: o.checkRev === false ? true : undefined,
+      },
+      body,
+    });
+    const res = await this._exec.send(req, o);
+    return o.silent && res.status < 300 ? true : this._many(req, res, DocumentDeleteError);
+  }
+
+  /** Bulk import (POST /_api/import, JSON array); `batchSize` splits into several requests. */
+  async importBulk(
+    documents: Array<Record<string, unknown>>,
+    o: CallOptions & {
+      haltOnError?: boolean;
+      details?: boolean;
+      fromPrefix?: string;
+      toPrefix?: string;
+      overwrite?: boolean;
+      onDuplicate?: 'error' | 'update' | 'replace' | 'ignore';
+      sync?: boolean;
+      batchSize?: number;
+    } = {},
+  ): Promise<Record<string, any> | Array<Record<string, any>>> {
+    if (!Array.isArray(documents)) throw new DocumentParseError('documents must be an array');
+    const query = {
+      collection: this.#name,
+      type: 'array',
+      complete: o.haltOnError ?? true,
+      details: o.details ?? true,
+      fromPrefix: o.fromPrefix,
+      toPrefix: o.toPrefix,
+      overwrite: o.overwrite,
+      onDuplicate: o.onDuplicate,
+      waitForSync: o.sync,
+    };
+    const run = async (docs: Array<Record<string, unknown>>) => {
+      const body = await this._call(
+        this._req('POST', '/_api/import', { query, body: docs.map((d) => toBody(d, this.#name)) }),
+        DocumentInsertError,
+        o,
+      );
+      const { error: _e, code: _c, ...rest } = body;
+      return rest;
+    };
+    if (o.batchSize === undefined) return run(documents);
+    if (!(o.batchSize > 0)) throw new DocumentParseError('batchSize must be a positive number');
+    const out: Array<Record<string, any>> = [];
+    for (let i = 0; i < documents.length; i += o.batchSize)
+      out.push(await run(documents.slice(i, i + o.batchSize)));
+    return out;
+  }
+
+  /** Documents matching all `filters` (equality), as a cursor. */
+  find(
+    filters: Filters,
+    o: CallOptions & { skip?: number; limit?: number; allowDirtyRead?: boolean } = {},
+  ): Promise<Cursor<Document<T>>> {
+    const bindVars: Record<string, unknown> = { '@collection': this.#name };
+    let query = `FOR doc IN @@collection${filterClause(filters, bindVars)}`;
+    if (o.skip !== undefined || o.limit !== undefined) {
+      bindVars.skip = o.skip ?? 0;
+      bindVars.limit = o.limit ?? Number.MAX_SAFE_INTEGER;
+      query += ' LIMIT @skip, @limit';
+    }
+    query += ' RETURN doc';
+    return executeCursor(this._exec, this._db, { query, bindVars, count: true }, o, DocumentGetError);
+  }
+
+  /** All documents, as a streaming cursor. */
+  all(
+    o: CallOptions & { skip?: number; limit?: number; batchSize?: number } = {},
+  ): Promise<Cursor<Document<T>>> {
+    const bindVars: Record<string, unknown> = { '@collection': this.#name };
+    let query = 'FOR doc IN @@collection';
+    if (o.skip !== undefined || o.limit !== undefined) {
+      bindVars.skip = o.skip ?? 0;
+      bindVars.limit = o.limit ?? Number.MAX_SAFE_INTEGER;
+      query += ' LIMIT @skip, @limit';
+    }
+    query += ' RETURN doc';
+    const body: Record<string, unknown> = { query, bindVars, options: { stream: true } };
+    if (o.batchSize !== undefined) body.batchSize = o.batchSize;
+    return executeCursor(this._exec, this._db, body, o, DocumentGetError);
+  }
+
+  async #matchQuery(
+    op: string,
+    filters: Filters,
+    bindVars: Record<string, unknown>,
+    limit: number | undefined,
+    opts: string,
+    o: CallOptions,
+  ): Promise<number> {
+    bindVars['@collection'] = this.#name;
+    let query = `FOR doc IN @@collection${filterClause(filters, bindVars)}`;
+    if (limit !== undefined) {
+      bindVars.limit = limit;
+      query += ' LIMIT @limit';
+    }
+    query += ` ${op} IN @@collection OPTIONS ${opts}`;
+    const cursor = await executeCursor(this._exec, this._db, { query, bindVars }, o, DocumentUpdateError);
+    return cursor.statistics()?.modified ?? 0;
+  }
+
+  /** Updates every document matching `filters` with `body`; returns the number updated. */
+  updateMatch(
+    filters: Filters,
+    body: Record<string, unknown>,
+    o: CallOptions & { limit?: number; keepNone?: boolean; sync?: boolean; merge?: boolean } = {},
+  ): Promise<number> {
+    const bindVars: Record<string, unknown> = {
+      body,
+      keepNull: o.keepNone ?? true,
+      merge: o.merge ?? true,
+      sync: o.sync ?? false,
+    };
+    return this.#matchQuery(
+      'UPDATE doc WITH @body',
+      filters,
+      bindVars,
+      o.limit,
+      '{ keepNull: @keepNull, mergeObjects: @merge, waitForSync: @sync }',
+      o,
+    );
+  }
+  /** Replaces every document matching `filters` with `body`; returns the number replaced. */
+  replaceMatch(
+    filters: Filters,
+    body: Record<string, unknown>,
+    o: CallOptions & { limit?: number; sync?: boolean } = {},
+  ): Promise<number> {
+    const bindVars: Record<string, unknown> = { body, sync: o.sync ?? false };
+    return this.#matchQuery(
+      'REPLACE doc WITH @body',
+      filters,
+      bindVars,
+      o.limit,
+      '{ waitForSync: @sync }',
+      o,
+    );
+  }
+  /** Deletes every document matching `filters`; returns the number deleted. */
+  deleteMatch(filters: Filters, o: CallOptions & { limit?: number; sync?: boolean } = {}): Promise<number> {
+    const bindVars: Record<string, unknown> = { sync: o.sync ?? false };
+    return this.#matchQuery('REMOVE doc', filters, bindVars, o.limit, '{ waitForSync: @sync }', o);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Document<T>> {
+    let inner: AsyncIterator<Document<T>> | undefined;
+    return {
+      next: async () => {
+        inner ??= (await this.all())[Symbol.asyncIterator]();
+        return inner.next();
+      },
+      return: async () => {
+        if (inner?.return) await inner.return();
+        return { done: true, value: undefined };
+      },
+    };
+  }
+}
+
+/** The seed's name for the standard collection wrapper. */
+export class StandardCollection<T extends Record<string, any> = Record<string, any>> extends Collection<T> {}

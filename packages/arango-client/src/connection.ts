@@ -1,0 +1,525 @@
+/**
+ * The funnel: the only place in this package that does I/O. One undici `Pool` per host (keep-alive),
+ * host selection and failover, deadlines, auth (basic or JWT with refresh), caller stacks, the
+ * keep-alive reset retry, and JSON (de)serialisation hooks. Every public method builds a plain
+ * `ArangoRequest` and hands it to `send()`.
+ */
+import {
+  type CallOptions,
+  type CallSite,
+  ConnectionError,
+  captureCallSite,
+  Deadline,
+  registerSecret,
+  TimeoutError,
+  type TlsOptions,
+  toNodeTlsOptions,
+  withCallSite,
+} from '@dbwire/core';
+import { Pool } from 'undici';
+import {
+  ArangoClientError,
+  type ArangoRequestInfo,
+  type ArangoResponseInfo,
+  type ArangoServerError,
+  JWTAuthError,
+  type ServerErrorClass,
+  statusText,
+} from './errors.js';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type QueryValue = string | number | boolean | null | undefined;
+
+/** A request as the public API builds it: plain data, no I/O. */
+export interface ArangoRequest {
+  method: HttpMethod;
+  /** Database-relative endpoint, already URL-encoded, starting with `/_api`, `/_admin` or `/_open`. */
+  endpoint: string;
+  /** Database name, or null for server-level endpoints (`/_open/auth`, `/_admin/compact`). */
+  db: string | null;
+  query?: Record<string, QueryValue> | undefined;
+  headers?: Record<string, string> | undefined;
+  /** Serialised with the client's `serializer` (JSON by default). */
+  body?: unknown;
+  /** Sent as is (e.g. JSON lines for bulk import). */
+  rawBody?: string | undefined;
+  /** Safe to repeat (retry on reset, failover). GET and HEAD are always safe. */
+  idempotent?: boolean | undefined;
+  /** Host index the request must go to (cursor batches are pinned to their coordinator). */
+  host?: number | undefined;
+}
+
+/** A response as the API shapes it. */
+export interface ArangoResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: any;
+  rawBody: string;
+  /** Index of the host that answered. */
+  host: number;
+  url: string;
+  /** Caller stack captured when the call started. */
+  site: CallSite | undefined;
+}
+
+/** What the public API needs from a connection; transactions wrap it to add their header. */
+export interface Executor {
+  send(req: ArangoRequest, options?: CallOptions): Promise<ArangoResponse>;
+  readonly extraHeaders?: Record<string, string> | undefined;
+}
+
+export interface ConnectionOptions {
+  hosts: string[];
+  hostResolver?: 'roundrobin' | 'random';
+  /** Values to JSON text. Default `JSON.stringify`. */
+  serializer?: (value: unknown) => string;
+  /** JSON text to values. Default `JSON.parse`. */
+  deserializer?: (text: string) => unknown;
+  /** Milliseconds a request may wait for the server (headers and each body chunk). Default 60 000. */
+  requestTimeout?: number;
+  /** Extra attempts on other hosts after connection errors or 503 (safe requests only). Default hosts-1, at least 1. */
+  maxRetries?: number;
+  /** Keep-alive sockets per host. Default 32. */
+  poolSize?: number;
+  /** Requests in flight per socket (HTTP/1.1 pipelining). Default 1. */
+  pipelining?: number;
+  /** Idle keep-alive sockets are closed after this many ms (below the server's 300 s). Default 4 000. */
+  keepAliveTimeout?: number;
+  /** Capture the caller's stack on every call (cheap: formatted only on error). Default true. */
+  captureStackTraces?: boolean;
+  tls?: TlsOptions;
+  /** Milliseconds a failed host is skipped. Default 5 000. */
+  markDownMs?: number;
+}
+
+export interface AuthOptions {
+  username?: string | undefined;
+  password?: string | undefined;
+  authMethod?: 'basic' | 'jwt' | undefined;
+  /** A ready JWT (superuser or user token). */
+  userToken?: string | undefined;
+}
+
+const KEEPALIVE_RESET_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'ECONNABORTED',
+]);
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+interface Host {
+  origin: string;
+  pool: Pool;
+  downUntil: number;
+}
+
+function jwtExpiryMs(token: string): number | undefined {
+  const part = token.split('.')[1];
+  if (!part) return undefined;
+  try {
+    const payload = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Encodes a query object; undefined and null values are left out. */
+export function encodeQuery(query: Record<string, QueryValue> | undefined): string {
+  if (!query) return '';
+  let out = '';
+  for (const key in query) {
+    const v = query[key];
+    if (v === undefined || v === null) continue;
+    out += `${out ? '&' : '?'}${encodeURIComponent(key)}=${encodeURIComponent(String(v))}`;
+  }
+  return out;
+}
+
+/** `/_db/<name>` + endpoint + query string: the path a request goes to. */
+export function requestPath(req: ArangoRequest): string {
+  const q = req.query ? encodeQuery(req.query) : '';
+  return req.db === null ? req.endpoint + q : `/_db/${encodeURIComponent(req.db)}${req.endpoint}${q}`;
+}
+
+function flatHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k in h) {
+    const v = h[k];
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+/** The request as the seed's `exc.request` shows it, without credentials. */
+export function requestInfo(req: ArangoRequest, extra?: Record<string, string>): ArangoRequestInfo {
+  const params: Record<string, string> = {};
+  if (req.query) for (const k in req.query) if (req.query[k] != null) params[k] = String(req.query[k]);
+  return {
+    method: req.method.toLowerCase(),
+    endpoint: req.endpoint,
+    headers: { ...extra, ...req.headers },
+    params,
+    data: req.rawBody ?? req.body,
+  };
+}
+
+/** The response as the seed's `exc.response` shows it. */
+export function responseInfo(req: ArangoRequest, res: ArangoResponse): ArangoResponseInfo {
+  const body = res.body;
+  const isObj = typeof body === 'object' && body !== null;
+  return {
+    method: req.method.toLowerCase(),
+    headers: flatHeaders(res.headers),
+    url: res.url,
+    isSuccess: res.status >= 200 && res.status < 300,
+    body,
+    rawBody: res.rawBody,
+    statusText: statusText(res.status),
+    statusCode: res.status,
+    errorCode: isObj && typeof body.errorNum === 'number' ? body.errorNum : null,
+    errorMessage: isObj && typeof body.errorMessage === 'string' ? body.errorMessage : null,
+  };
+}
+
+/** Builds the typed server error for a failed response, with the caller's stack attached. */
+export function serverError(
+  Err: ServerErrorClass,
+  req: ArangoRequest,
+  res: ArangoResponse,
+  extraHeaders?: Record<string, string>,
+): ArangoServerError {
+  return withCallSite(new Err(responseInfo(req, res), requestInfo(req, extraHeaders)), res.site);
+}
+
+export class Connection implements Executor {
+  readonly hosts: readonly string[];
+  readonly serialize: (value: unknown) => string;
+  readonly deserialize: (text: string) => unknown;
+  readonly username: string | undefined;
+  readonly extraHeaders = undefined;
+  readonly #hosts: Host[];
+  readonly #random: boolean;
+  readonly #requestTimeout: number;
+  readonly #maxRetries: number;
+  readonly #capture: boolean;
+  readonly #markDownMs: number;
+  #next = 0;
+  #closed = false;
+  // Header objects are built once and reused for every request (rebuilt only when a JWT changes).
+  #getHeaders: Record<string, string>;
+  #bodyHeaders: Record<string, string>;
+  readonly #auth: AuthOptions;
+  #jwt: string | undefined;
+  #jwtExpires: number | undefined;
+  #login: Promise<void> | undefined;
+
+  constructor(options: ConnectionOptions, auth: AuthOptions = {}) {
+    if (!options.hosts.length) throw new ArangoClientError('at least one host is required');
+    this.hosts = options.hosts;
+    this.serialize = options.serializer ?? JSON.stringify;
+    this.deserialize = options.deserializer ?? JSON.parse;
+    this.#random = options.hostResolver === 'random';
+    this.#requestTimeout = options.requestTimeout ?? 60_000;
+    this.#maxRetries = options.maxRetries ?? Math.max(1, options.hosts.length - 1);
+    this.#capture = options.captureStackTraces ?? true;
+    this.#markDownMs = options.markDownMs ?? 5_000;
+    this.#auth = auth;
+    this.username = auth.username;
+    const poolOptions = {
+      connections: options.poolSize ?? 32,
+      pipelining: options.pipelining ?? 1,
+      keepAliveTimeout: options.keepAliveTimeout ?? 4_000,
+      keepAliveMaxTimeout: 30_000,
+      headersTimeout: this.#requestTimeout,
+      bodyTimeout: this.#requestTimeout,
+    };
+    this.#hosts = options.hosts.map((origin) => {
+      const url = new URL(origin);
+      const connect =
+        url.protocol === 'https:' && options.tls ? toNodeTlsOptions(options.tls, url.hostname) : undefined;
+      return {
+        origin: url.origin,
+        pool: new Pool(url.origin, connect ? { ...poolOptions, connect } : poolOptions),
+        downUntil: 0,
+      };
+    });
+    if (auth.password !== undefined) registerSecret(auth.password);
+    if (auth.userToken !== undefined) {
+      registerSecret(auth.userToken);
+      this.#jwt = auth.userToken;
+      this.#jwtExpires = jwtExpiryMs(auth.userToken);
+    }
+    this.#getHeaders = {};
+    this.#bodyHeaders = {};
+    this.#rebuildHeaders();
+  }
+
+  #authorization(): string | undefined {
+    if (this.#jwt !== undefined) return `bearer ${this.#jwt}`;
+    const { username, password, authMethod } = this.#auth;
+    if (authMethod === 'jwt' || username === undefined) return undefined;
+    const basic = `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}`;
+    registerSecret(basic.slice(6));
+    return basic;
+  }
+
+  #rebuildHeaders(): void {
+    const auth = this.#authorization();
+    const base: Record<string, string> = { accept: 'application/json' };
+    if (auth) base.authorization = auth;
+    this.#getHeaders = base;
+    this.#bodyHeaders = { ...base, 'content-type': 'application/json' };
+  }
+
+  /** Obtains (or refreshes) the JWT via `/_open/auth`; single-flight. */
+  async #ensureToken(force: boolean, site: CallSite | undefined): Promise<void> {
+    if (this.#auth.authMethod !== 'jwt' || this.#auth.userToken !== undefined) return;
+    const fresh =
+      this.#jwt !== undefined && (this.#jwtExpires === undefined || this.#jwtExpires - Date.now() > 30_000);
+    if (fresh && !force) return;
+    if (!this.#login) {
+      this.#login = (async () => {
+        const req: ArangoRequest = {
+          method: 'POST',
+          endpoint: '/_open/auth',
+          db: null,
+          body: { username: this.#auth.username ?? 'root', password: this.#auth.password ?? '' },
+        };
+        const res = await this.#attempts(req, undefined, site, this.#bodyHeadersNoAuth());
+        if (res.status !== 200 || typeof res.body?.jwt !== 'string') {
+          throw serverError(JWTAuthError, { ...req, body: { username: this.#auth.username } }, res);
+        }
+        this.#jwt = res.body.jwt as string;
+        registerSecret(this.#jwt);
+        this.#jwtExpires = jwtExpiryMs(this.#jwt);
+        this.#rebuildHeaders();
+      })().finally(() => {
+        this.#login = undefined;
+      });
+    }
+    await this.#login;
+  }
+
+  #bodyHeadersNoAuth(): Record<string, string> {
+    return { accept: 'application/json', 'content-type': 'application/json' };
+  }
+
+  /** Sends one request; failover, retries, deadline and auth are handled here. */
+  send(req: ArangoRequest, options?: CallOptions): Promise<ArangoResponse> {
+    const site = this.#capture ? captureCallSite(this.send) : undefined;
+    if (this.#closed) {
+      return Promise.reject(
+        withCallSite(new ArangoClientError('the client is closed', { code: 'ERR_CLOSED' }), site),
+      );
+    }
+    if (this.#auth.authMethod === 'jwt' && this.#auth.userToken === undefined)
+      return this.#sendJwt(req, options, site);
+    return this.#run(req, options, site);
+  }
+
+  async #sendJwt(
+    req: ArangoRequest,
+    options: CallOptions | undefined,
+    site: CallSite | undefined,
+  ): Promise<ArangoResponse> {
+    await this.#ensureToken(false, site);
+    const res = await this.#run(req, options, site);
+    if (res.status !== 401) return res;
+    await this.#ensureToken(true, site);
+    return this.#run(req, options, site);
+  }
+
+  #run(
+    req: ArangoRequest,
+    options: CallOptions | undefined,
+    site: CallSite | undefined,
+  ): Promise<ArangoResponse> {
+    let headers = req.body !== undefined || req.rawBody !== undefined ? this.#bodyHeaders : this.#getHeaders;
+    if (req.headers) headers = { ...headers, ...req.headers };
+    if (!options || (options.timeout === undefined && options.signal === undefined)) {
+      return this.#attempts(req, undefined, site, headers);
+    }
+    return this.#withDeadline(req, options, site, headers);
+  }
+
+  async #withDeadline(
+    req: ArangoRequest,
+    options: CallOptions,
+    site: CallSite | undefined,
+    headers: Record<string, string>,
+  ): Promise<ArangoResponse> {
+    const deadline = new Deadline(options, `${req.method} ${req.endpoint}`);
+    try {
+      if (deadline.aborted) throw withCallSite(deadline.error(), site);
+      return await this.#attempts(req, deadline, site, headers);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  #pickHost(): number {
+    const n = this.#hosts.length;
+    if (n === 1) return 0;
+    const now = Date.now();
+    for (let i = 0; i < n; i++) {
+      const idx = this.#random ? Math.floor(Math.random() * n) : this.#next++ % n;
+      if (this.#hosts[idx]!.downUntil <= now) return idx;
+    }
+    return this.#next++ % n;
+  }
+
+  async #attempts(
+    req: ArangoRequest,
+    deadline: Deadline | undefined,
+    site: CallSite | undefined,
+    headers: Record<string, string>,
+  ): Promise<ArangoResponse> {
+    const path = requestPath(req);
+    const body =
+      req.rawBody !== undefined ? req.rawBody : req.body !== undefined ? this.serialize(req.body) : undefined;
+    const safe = req.idempotent ?? (req.method === 'GET' || req.method === 'HEAD');
+    const pinned = req.host;
+    let hostIdx = pinned ?? this.#pickHost();
+    let failovers = 0;
+    let resetRetried = false;
+    for (;;) {
+      const host = this.#hosts[hostIdx];
+      if (!host) throw withCallSite(new ArangoClientError(`no host with index ${hostIdx}`), site);
+      try {
+        const res = await host.pool.request({
+          origin: host.origin,
+          method: req.method,
+          path,
+          headers,
+          body,
+          signal: deadline?.signal,
+        });
+        let rawBody = '';
+        let parsed: unknown;
+        if (req.method === 'HEAD') {
+          await res.body.dump();
+        } else {
+          rawBody = await res.body.text();
+          if (rawBody.length > 0) {
+            const ct = res.headers['content-type'];
+            if (ct === undefined || (typeof ct === 'string' && ct.includes('json'))) {
+              try {
+                parsed = this.deserialize(rawBody);
+              } catch {
+                parsed = rawBody;
+              }
+            } else parsed = rawBody;
+          }
+        }
+        if (
+          res.statusCode === 503 &&
+          pinned === undefined &&
+          safe &&
+          this.#hosts.length > 1 &&
+          failovers < this.#maxRetries
+        ) {
+          host.downUntil = Date.now() + this.#markDownMs;
+          failovers++;
+          hostIdx = this.#nextHost(hostIdx);
+          continue;
+        }
+        return {
+          status: res.statusCode,
+          headers: res.headers,
+          body: parsed,
+          rawBody,
+          host: hostIdx,
+          url: host.origin + path,
+          site,
+        };
+      } catch (err) {
+        if (deadline?.aborted) throw withCallSite(deadline.error(), site);
+        const code = (err as { code?: string }).code ?? '';
+        const causeCode = ((err as { cause?: { code?: string } }).cause?.code ?? '') as string;
+        if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+          throw withCallSite(
+            new TimeoutError(`${req.method} ${req.endpoint} timed out after ${this.#requestTimeout} ms`, {
+              cause: err,
+            }),
+            site,
+          );
+        }
+        if (code === 'UND_ERR_DESTROYED' || code === 'UND_ERR_CLOSED') {
+          if (this.#closed)
+            throw withCallSite(new ArangoClientError('the client is closed', { code: 'ERR_CLOSED' }), site);
+        }
+        const notSent = NOT_SENT_CODES.has(code) || NOT_SENT_CODES.has(causeCode);
+        const reset = KEEPALIVE_RESET_CODES.has(code) || KEEPALIVE_RESET_CODES.has(causeCode);
+        // A pooled keep-alive socket closed by the server: repeat once on the same host when safe.
+        if (reset && safe && !resetRetried) {
+          resetRetried = true;
+          continue;
+        }
+        if (
+          (notSent || (reset && safe)) &&
+          pinned === undefined &&
+          this.#hosts.length > 1 &&
+          failovers < this.#maxRetries
+        ) {
+          host.downUntil = Date.now() + this.#markDownMs;
+          failovers++;
+          hostIdx = this.#nextHost(hostIdx);
+          continue;
+        }
+        const message = (err as Error).message ?? String(err);
+        throw withCallSite(
+          new ConnectionError(`${req.method} ${host.origin}${req.endpoint} failed: ${message}`, {
+            code: code || causeCode || 'ERR_CONNECTION',
+            cause: err,
+            retryable: notSent || safe,
+          }),
+          site,
+        );
+      }
+    }
+  }
+
+  #nextHost(current: number): number {
+    const n = this.#hosts.length;
+    const now = Date.now();
+    for (let i = 1; i <= n; i++) {
+      const idx = (current + i) % n;
+      if (this.#hosts[idx]!.downUntil <= now) return idx;
+    }
+    return (current + 1) % n;
+  }
+
+  /** Closes every pool; in-flight requests finish first. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all(this.#hosts.map((h) => h.pool.close().catch(() => {})));
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+}
+
+/** Adds fixed headers (e.g. `x-arango-trx-id`) to every request of an executor. */
+export class HeaderExecutor implements Executor {
+  readonly extraHeaders: Record<string, string>;
+  readonly #inner: Executor;
+  constructor(inner: Executor, headers: Record<string, string>) {
+    this.#inner = inner;
+    this.extraHeaders = { ...inner.extraHeaders, ...headers };
+  }
+  send(req: ArangoRequest, options?: CallOptions): Promise<ArangoResponse> {
+    return this.#inner.send({ ...req, headers: { ...this.extraHeaders, ...req.headers } }, options);
+  }
+}

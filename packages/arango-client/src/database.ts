@@ -1,0 +1,481 @@
+import type { CallOptions } from '@dbwire/core';
+import { ApiGroup, AQL } from './aql.js';
+import {
+  type CollectionProperties,
+  type DeleteOptions,
+  type Document,
+  type DocumentMetadata,
+  formatCollection,
+  type InsertOptions,
+  type ReadOptions,
+  type ReplaceOptions,
+  StandardCollection,
+  type UpdateOptions,
+} from './collection.js';
+import { type Executor, HeaderExecutor, serverError } from './connection.js';
+import {
+  ArangoClientError,
+  CollectionCreateError,
+  CollectionDeleteError,
+  CollectionListError,
+  DatabaseCreateError,
+  DatabaseDeleteError,
+  DatabaseListError,
+  DatabasePropertiesError,
+  GraphCreateError,
+  GraphDeleteError,
+  GraphListError,
+  ServerDetailsError,
+  ServerEngineError,
+  ServerStatusError,
+  ServerVersionError,
+  TransactionAbortError,
+  TransactionCommitError,
+  TransactionExecuteError,
+  TransactionInitError,
+  TransactionStateError,
+  TransactionStatusError,
+} from './errors.js';
+import {
+  type EdgeDefinition,
+  edgeDefinitionBody,
+  formatGraph,
+  Graph,
+  type GraphProperties,
+} from './graph.js';
+import { type DocumentSelector, parseHandle } from './handles.js';
+
+export interface DatabaseUser {
+  username: string;
+  password?: string;
+  active?: boolean;
+  extra?: Record<string, unknown>;
+}
+
+export interface CreateCollectionOptions extends CallOptions {
+  sync?: boolean;
+  system?: boolean;
+  edge?: boolean;
+  userKeys?: boolean;
+  keyIncrement?: number;
+  keyOffset?: number;
+  keyGenerator?: 'traditional' | 'autoincrement' | 'uuid' | 'padded';
+  shardFields?: string[];
+  shardCount?: number;
+  replicationFactor?: number | 'satellite';
+  shardLike?: string;
+  syncReplication?: boolean;
+  enforceReplicationFactor?: boolean;
+  shardingStrategy?: string;
+  smartJoinAttribute?: string;
+  writeConcern?: number;
+  schema?: Record<string, unknown>;
+  computedValues?: unknown[];
+  cacheEnabled?: boolean;
+}
+
+/** Body and query of POST /_api/collection. Pure. */
+export function createCollectionRequest(name: string, o: CreateCollectionOptions = {}) {
+  if (typeof name !== 'string' || !name)
+    throw new ArangoClientError('collection name must be a non-empty string');
+  const body: Record<string, unknown> = { name, type: o.edge ? 3 : 2 };
+  if (o.sync !== undefined) body.waitForSync = o.sync;
+  if (o.system !== undefined) body.isSystem = o.system;
+  const keyOptions: Record<string, unknown> = {};
+  if (o.keyGenerator !== undefined) keyOptions.type = o.keyGenerator;
+  if (o.userKeys !== undefined) keyOptions.allowUserKeys = o.userKeys;
+  if (o.keyIncrement !== undefined) keyOptions.increment = o.keyIncrement;
+  if (o.keyOffset !== undefined) keyOptions.offset = o.keyOffset;
+  if (Object.keys(keyOptions).length) body.keyOptions = keyOptions;
+  if (o.shardFields !== undefined) body.shardKeys = o.shardFields;
+  if (o.shardCount !== undefined) body.numberOfShards = o.shardCount;
+  if (o.replicationFactor !== undefined) body.replicationFactor = o.replicationFactor;
+  if (o.shardLike !== undefined) body.distributeShardsLike = o.shardLike;
+  if (o.shardingStrategy !== undefined) body.shardingStrategy = o.shardingStrategy;
+  if (o.smartJoinAttribute !== undefined) body.smartJoinAttribute = o.smartJoinAttribute;
+  if (o.writeConcern !== undefined) body.writeConcern = o.writeConcern;
+  if (o.schema !== undefined) body.schema = o.schema;
+  if (o.computedValues !== undefined) body.computedValues = o.computedValues;
+  if (o.cacheEnabled !== undefined) body.cacheEnabled = o.cacheEnabled;
+  const query = {
+    waitForSyncReplication: o.syncReplication === undefined ? undefined : o.syncReplication ? 1 : 0,
+    enforceReplicationFactor:
+      o.enforceReplicationFactor === undefined ? undefined : o.enforceReplicationFactor ? 1 : 0,
+  };
+  return { body, query };
+}
+
+export interface TransactionOptions extends CallOptions {
+  read?: string | string[];
+  write?: string | string[];
+  exclusive?: string | string[];
+  sync?: boolean;
+  allowImplicit?: boolean;
+  /** Seconds to wait for collection locks. */
+  lockTimeout?: number;
+  maxSize?: number;
+}
+
+function collectionsOf(o: {
+  read?: string | string[];
+  write?: string | string[];
+  exclusive?: string | string[];
+}) {
+  const collections: Record<string, string | string[]> = {};
+  if (o.read !== undefined) collections.read = o.read;
+  if (o.write !== undefined) collections.write = o.write;
+  if (o.exclusive !== undefined) collections.exclusive = o.exclusive;
+  return collections;
+}
+
+/** Database API wrapper (`await client.db('test')`). */
+export class StandardDatabase extends ApiGroup {
+  readonly aql: AQL;
+  readonly #username: string | undefined;
+
+  constructor(exec: Executor, name: string, username?: string) {
+    super(exec, name);
+    this.aql = new AQL(exec, name);
+    this.#username = username;
+  }
+
+  get name(): string {
+    return this._db;
+  }
+  get username(): string | null {
+    return this.#username ?? null;
+  }
+
+  // --- server ----------------------------------------------------------------------------------
+  /** Server version string ("3.12.10"), or the whole answer with `details`. */
+  async version(o: CallOptions & { details?: boolean } = {}): Promise<string> {
+    const body = await this._call(
+      this._req('GET', '/_api/version', { query: { details: o.details || undefined } }),
+      ServerVersionError,
+      o,
+    );
+    return o.details ? body : body.version;
+  }
+  /** Server build and platform details. */
+  async details(options?: CallOptions): Promise<Record<string, string>> {
+    return (
+      await this._call(
+        this._req('GET', '/_api/version', { query: { details: true } }),
+        ServerDetailsError,
+        options,
+      )
+    ).details;
+  }
+  async status(options?: CallOptions): Promise<Record<string, any>> {
+    return this._call(this._req('GET', '/_admin/status'), ServerStatusError, options);
+  }
+  async engine(options?: CallOptions): Promise<Record<string, any>> {
+    const {
+      error: _e,
+      code: _c,
+      ...rest
+    } = await this._call(this._req('GET', '/_api/engine'), ServerEngineError, options);
+    return rest;
+  }
+
+  // --- databases -------------------------------------------------------------------------------
+  /** Properties of this database (`id`, `name`, `path`, `isSystem`, ...). */
+  async properties(options?: CallOptions): Promise<Record<string, any>> {
+    return (await this._call(this._req('GET', '/_api/database/current'), DatabasePropertiesError, options))
+      .result;
+  }
+  /** Names of all databases (needs `_system` access). */
+  async databases(options?: CallOptions): Promise<string[]> {
+    const req = { method: 'GET' as const, endpoint: '/_api/database', db: '_system' };
+    return (await this._call(req, DatabaseListError, options)).result;
+  }
+  /** Names of the databases the current user can access. */
+  async databasesAccessible(options?: CallOptions): Promise<string[]> {
+    return (await this._call(this._req('GET', '/_api/database/user'), DatabaseListError, options)).result;
+  }
+  async hasDatabase(name: string, options?: CallOptions): Promise<boolean> {
+    return (await this.databases(options)).includes(name);
+  }
+  /** Creates a database (through `_system`); `users` get access to it. */
+  async createDatabase(
+    nameOrOptions: string | { name: string; users?: DatabaseUser[]; options?: Record<string, unknown> },
+    o: CallOptions & {
+      users?: DatabaseUser[];
+      replicationFactor?: number | 'satellite';
+      writeConcern?: number;
+      sharding?: string;
+    } = {},
+  ): Promise<boolean> {
+    const spec = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : nameOrOptions;
+    if (!spec || typeof spec.name !== 'string' || !spec.name)
+      throw new ArangoClientError('database name must be a non-empty string');
+    const body: Record<string, unknown> = { name: spec.name };
+    const users = ('users' in spec ? spec.users : undefined) ?? o.users;
+    if (users) {
+      body.users = users.map((u) => {
+        const out: Record<string, unknown> = { username: u.username };
+        if (u.password !== undefined) out.passwd = u.password;
+        if (u.active !== undefined) out.active = u.active;
+        if (u.extra !== undefined) out.extra = u.extra;
+        return out;
+      });
+    }
+    const options: Record<string, unknown> = { ...('options' in spec ? spec.options : undefined) };
+    if (o.replicationFactor !== undefined) options.replicationFactor = o.replicationFactor;
+    if (o.writeConcern !== undefined) options.writeConcern = o.writeConcern;
+    if (o.sharding !== undefined) options.sharding = o.sharding;
+    if (Object.keys(options).length) body.options = options;
+    await this._call(
+      { method: 'POST', endpoint: '/_api/database', db: '_system', body },
+      DatabaseCreateError,
+      o,
+    );
+    return true;
+  }
+  /** Drops a database; false when missing and `ignoreMissing`. */
+  async deleteDatabase(name: string, o: CallOptions & { ignoreMissing?: boolean } = {}): Promise<boolean> {
+    const req = {
+      method: 'DELETE' as const,
+      endpoint: `/_api/database/${encodeURIComponent(name)}`,
+      db: '_system',
+    };
+    const res = await this._exec.send(req, o);
+    if (res.status === 200) return true;
+    if (res.status === 404 && o.ignoreMissing) return false;
+    throw serverError(DatabaseDeleteError, req, res, this._exec.extraHeaders);
+  }
+
+  // --- collections -----------------------------------------------------------------------------
+  async collections(o: CallOptions & { excludeSystem?: boolean } = {}): Promise<CollectionProperties[]> {
+    const body = await this._call(
+      this._req('GET', '/_api/collection', { query: { excludeSystem: o.excludeSystem } }),
+      CollectionListError,
+      o,
+    );
+    return (body.result as Record<string, any>[]).map(formatCollection);
+  }
+  collection<T extends Record<string, any> = Record<string, any>>(name: string): StandardCollection<T> {
+    return new StandardCollection<T>(this._exec, this._db, name);
+  }
+  async hasCollection(name: string, options?: CallOptions): Promise<boolean> {
+    const req = this._req('GET', `/_api/collection/${encodeURIComponent(name)}`);
+    const res = await this._exec.send(req, options);
+    if (res.status === 200) return true;
+    if (res.status === 404) return false;
+    throw serverError(CollectionListError, req, res, this._exec.extraHeaders);
+  }
+  async createCollection<T extends Record<string, any> = Record<string, any>>(
+    name: string,
+    o: CreateCollectionOptions = {},
+  ): Promise<StandardCollection<T>> {
+    const { body, query } = createCollectionRequest(name, o);
+    await this._call(this._req('POST', '/_api/collection', { body, query }), CollectionCreateError, o);
+    return this.collection<T>(name);
+  }
+  async deleteCollection(
+    name: string,
+    o: CallOptions & { ignoreMissing?: boolean; system?: boolean } = {},
+  ): Promise<boolean> {
+    const req = this._req('DELETE', `/_api/collection/${encodeURIComponent(name)}`, {
+      query: { isSystem: o.system },
+    });
+    const res = await this._exec.send(req, o);
+    if (res.status === 200) return true;
+    if (res.status === 404 && o.ignoreMissing) return false;
+    throw serverError(CollectionDeleteError, req, res, this._exec.extraHeaders);
+  }
+
+  // --- graphs ----------------------------------------------------------------------------------
+  async graphs(options?: CallOptions): Promise<GraphProperties[]> {
+    return (
+      (await this._call(this._req('GET', '/_api/gharial'), GraphListError, options)).graphs as any[]
+    ).map(formatGraph);
+  }
+  graph(name: string): Graph {
+    return new Graph(this._exec, this._db, name);
+  }
+  async hasGraph(name: string, options?: CallOptions): Promise<boolean> {
+    const req = this._req('GET', `/_api/gharial/${encodeURIComponent(name)}`);
+    const res = await this._exec.send(req, options);
+    if (res.status === 200) return true;
+    if (res.status === 404) return false;
+    throw serverError(GraphListError, req, res, this._exec.extraHeaders);
+  }
+  async createGraph(
+    name: string,
+    o: CallOptions & {
+      edgeDefinitions?: EdgeDefinition[];
+      orphanCollections?: string[];
+      smart?: boolean;
+      disjoint?: boolean;
+      smartFieldAttribute?: string;
+      shardCount?: number;
+      replicationFactor?: number | 'satellite';
+      writeConcern?: number;
+      satellites?: string[];
+      sync?: boolean;
+    } = {},
+  ): Promise<Graph> {
+    if (typeof name !== 'string' || !name)
+      throw new ArangoClientError('graph name must be a non-empty string');
+    const body: Record<string, unknown> = { name };
+    if (o.edgeDefinitions) body.edgeDefinitions = o.edgeDefinitions.map(edgeDefinitionBody);
+    if (o.orphanCollections) body.orphanCollections = o.orphanCollections;
+    if (o.smart !== undefined) body.isSmart = o.smart;
+    if (o.disjoint !== undefined) body.isDisjoint = o.disjoint;
+    const options: Record<string, unknown> = {};
+    if (o.smartFieldAttribute !== undefined) options.smartGraphAttribute = o.smartFieldAttribute;
+    if (o.shardCount !== undefined) options.numberOfShards = o.shardCount;
+    if (o.replicationFactor !== undefined) options.replicationFactor = o.replicationFactor;
+    if (o.writeConcern !== undefined) options.writeConcern = o.writeConcern;
+    if (o.satellites !== undefined) options.satellites = o.satellites;
+    if (Object.keys(options).length) body.options = options;
+    await this._call(
+      this._req('POST', '/_api/gharial', { body, query: { waitForSync: o.sync } }),
+      GraphCreateError,
+      o,
+    );
+    return this.graph(name);
+  }
+  async deleteGraph(
+    name: string,
+    o: CallOptions & { ignoreMissing?: boolean; dropCollections?: boolean } = {},
+  ): Promise<boolean> {
+    const req = this._req('DELETE', `/_api/gharial/${encodeURIComponent(name)}`, {
+      query: { dropCollections: o.dropCollections },
+    });
+    const res = await this._exec.send(req, o);
+    if (res.status === 200 || res.status === 202) return true;
+    if (res.status === 404 && o.ignoreMissing) return false;
+    throw serverError(GraphDeleteError, req, res, this._exec.extraHeaders);
+  }
+
+  // --- documents by id -------------------------------------------------------------------------
+  /** A document by id (`students/lola`) or body with `_id`; null when missing. */
+  document<T extends Record<string, any> = Record<string, any>>(
+    document: DocumentSelector,
+    o?: ReadOptions,
+  ): Promise<Document<T> | null> {
+    return this.collection<T>(parseHandle(document).collection).get(document, o);
+  }
+  hasDocument(document: DocumentSelector, o?: ReadOptions): Promise<boolean> {
+    return this.collection(parseHandle(document).collection).has(document, o);
+  }
+  insertDocument(
+    collection: string,
+    document: Record<string, unknown>,
+    o?: InsertOptions,
+  ): Promise<DocumentMetadata & { [k: string]: any }> {
+    return this.collection(collection).insert(document, o);
+  }
+  updateDocument(
+    document: DocumentSelector & object,
+    o?: UpdateOptions,
+  ): Promise<DocumentMetadata & { [k: string]: any }> {
+    return this.collection(parseHandle(document).collection).update(document as any, o);
+  }
+  replaceDocument(
+    document: DocumentSelector & object,
+    o?: ReplaceOptions,
+  ): Promise<DocumentMetadata & { [k: string]: any }> {
+    return this.collection(parseHandle(document).collection).replace(document as any, o);
+  }
+  deleteDocument(
+    document: DocumentSelector,
+    o?: DeleteOptions,
+  ): Promise<(DocumentMetadata & { [k: string]: any }) | boolean> {
+    return this.collection(parseHandle(document).collection).delete(document, o);
+  }
+
+  // --- transactions ----------------------------------------------------------------------------
+  /** Begins a stream transaction; the returned wrapper sends `x-arango-trx-id` on every call. */
+  async beginTransaction(o: TransactionOptions = {}): Promise<TransactionDatabase> {
+    const body: Record<string, unknown> = { collections: collectionsOf(o) };
+    if (o.sync !== undefined) body.waitForSync = o.sync;
+    if (o.allowImplicit !== undefined) body.allowImplicit = o.allowImplicit;
+    if (o.lockTimeout !== undefined) body.lockTimeout = o.lockTimeout;
+    if (o.maxSize !== undefined) body.maxTransactionSize = o.maxSize;
+    const res = await this._call(
+      this._req('POST', '/_api/transaction/begin', { body }),
+      TransactionInitError,
+      o,
+    );
+    return new TransactionDatabase(this._exec, this._db, res.result.id, this.#username);
+  }
+  /** Runs `fn` in a stream transaction: commits when it resolves, aborts when it throws. */
+  async withTransaction<R>(
+    fn: (trx: TransactionDatabase) => Promise<R>,
+    o: TransactionOptions = {},
+  ): Promise<R> {
+    const trx = await this.beginTransaction(o);
+    let result: R;
+    try {
+      result = await fn(trx);
+    } catch (err) {
+      await trx.abortTransaction().catch(() => {});
+      throw err;
+    }
+    await trx.commitTransaction();
+    return result;
+  }
+  /** Runs a JavaScript transaction on the server; returns its result. */
+  async executeTransaction(
+    o: CallOptions & {
+      command: string;
+      params?: unknown;
+      read?: string | string[];
+      write?: string | string[];
+      exclusive?: string | string[];
+      sync?: boolean;
+      lockTimeout?: number;
+      maxSize?: number;
+      allowImplicit?: boolean;
+    },
+  ): Promise<any> {
+    if (typeof o?.command !== 'string' || !o.command.trim())
+      throw new ArangoClientError('command must be JavaScript source');
+    const body: Record<string, unknown> = { collections: collectionsOf(o), action: o.command };
+    if (o.params !== undefined) body.params = o.params;
+    if (o.sync !== undefined) body.waitForSync = o.sync;
+    if (o.lockTimeout !== undefined) body.lockTimeout = o.lockTimeout;
+    if (o.maxSize !== undefined) body.maxTransactionSize = o.maxSize;
+    if (o.allowImplicit !== undefined) body.allowImplicit = o.allowImplicit;
+    return (await this._call(this._req('POST', '/_api/transaction', { body }), TransactionExecuteError, o))
+      .result;
+  }
+}
+
+/** Database wrapper bound to one stream transaction. */
+export class TransactionDatabase extends StandardDatabase {
+  readonly transactionId: string;
+  readonly #base: Executor;
+  #done = false;
+  constructor(base: Executor, db: string, id: string, username?: string) {
+    super(new HeaderExecutor(base, { 'x-arango-trx-id': id }), db, username);
+    this.transactionId = id;
+    this.#base = base;
+  }
+  /** "running", "committed" or "aborted". */
+  async transactionStatus(options?: CallOptions): Promise<string> {
+    const req = this._req('GET', `/_api/transaction/${encodeURIComponent(this.transactionId)}`);
+    const res = await this.#base.send(req, options);
+    if (res.status !== 200) throw serverError(TransactionStatusError, req, res);
+    return res.body.result.status;
+  }
+  async commitTransaction(options?: CallOptions): Promise<boolean> {
+    if (this.#done) throw new TransactionStateError(`transaction ${this.transactionId} is already finished`);
+    const req = this._req('PUT', `/_api/transaction/${encodeURIComponent(this.transactionId)}`);
+    const res = await this.#base.send(req, options);
+    if (res.status !== 200) throw serverError(TransactionCommitError, req, res);
+    this.#done = true;
+    return true;
+  }
+  async abortTransaction(options?: CallOptions): Promise<boolean> {
+    if (this.#done) throw new TransactionStateError(`transaction ${this.transactionId} is already finished`);
+    const req = this._req('DELETE', `/_api/transaction/${encodeURIComponent(this.transactionId)}`);
+    const res = await this.#base.send(req, options);
+    if (res.status !== 200) throw serverError(TransactionAbortError, req, res);
+    this.#done = true;
+    return true;
+  }
+}
