@@ -1,0 +1,629 @@
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { OpenApiValidator } from './openapi.js';
+import {
+  canonicalQuery,
+  type Exchange,
+  jsonEqual,
+  loadExchanges,
+  type ParsedUrl,
+  parseBody,
+  parseUrl,
+  type RequestBody,
+} from './recordings.js';
+import { type Reply, ScriptEngine, type ScriptEntry } from './scripts.js';
+
+/**
+ * The ArangoDB replay server: answers HTTP requests with the responses a real arangod 3.12.10 gave
+ * (shared/arango/*.jsonl), validates every request against the OpenAPI description, and lets tests
+ * script stateful sequences on top.
+ *
+ * Matching rules (documented for the suites):
+ * - method, then path with any `/_db/<name>` prefix removed on both sides (the recordings were made
+ *   against `_system`, mostly without the prefix; a client configured for another database must still
+ *   hit them), percent-decoding per segment, trailing slash ignored (a recording with the same
+ *   trailing slash is preferred);
+ * - query parameters compared as a set of decoded pairs (order-insensitive);
+ * - the semantic headers `x-arango-async`, `if-match`, `if-none-match` must agree (present with the
+ *   same value, or absent on both sides): they change what the server answers;
+ * - body: JSON bodies deep-equal after parsing (key order and whitespace ignored), other bodies
+ *   compared as text (surrounding whitespace ignored); no body matches only recordings without one.
+ * - When several recordings match, they are served in recording order (scenario by scenario in file
+ *   order, each scenario in `seq` order), one per request, and the last one repeats once exhausted.
+ *   The sequence is kept per distinct candidate set; `POST /_replay/reset` rewinds it. Recordings
+ *   whose response was never recorded (`response: null`) are served, as 204 with
+ *   `x-replay: unrecorded`, only when no recorded candidate matches. A request header
+ *   `x-replay-scenario: <key or name>` restricts the candidates to one recorded scenario.
+ * - Every answer carries `x-replay-key: <scenario>#<seq>` naming the recording it came from.
+ * - No match: 501 with `{ error, code, errorNum: 501, errorMessage, nearest: [3 closest recordings] }`.
+ *
+ * Control API (prefix `/_replay/`, which ArangoDB never uses): GET /_replay/health, GET
+ * /_replay/violations[?database=x], DELETE /_replay/violations, POST /_replay/reset (violations,
+ * sequence cursors and scripts), POST /_replay/script (an entry or an array; see scripts.ts), DELETE
+ * /_replay/script. Parallel test files sharing one server should scope their scripts with
+ * `match.database` and use that database in their client, or start a private instance.
+ */
+
+export interface Violation {
+  method: string;
+  /** The request URL as received. */
+  path: string;
+  database: string;
+  operationId: string | undefined;
+  problems: string[];
+}
+
+export interface NearestExchange {
+  key: string;
+  seq: number;
+  method: string;
+  path: string;
+  query: string;
+  score: number;
+  status: number | null;
+  headerDiff?: { recorded: string; received: string };
+  bodyDiff?: {
+    missing?: string[];
+    extra?: string[];
+    different?: string[];
+    recorded?: string;
+    received?: string;
+  };
+}
+
+export interface ReplayRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body?: string | Buffer | null;
+}
+
+export interface ReplayOptions {
+  /** Exchange files (.jsonl); default: shared/arango/exchanges-3.12.jsonl and exchanges-3.11-extra.jsonl. */
+  files?: string[];
+  /** OpenAPI description; default shared/arango/openapi-3.12.json. */
+  openApiFile?: string;
+  /** Set false to skip request validation (default true). */
+  validate?: boolean;
+}
+
+const SEMANTIC_HEADERS = ['x-arango-async', 'if-match', 'if-none-match'] as const;
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'content-length',
+]);
+const MAX_VIOLATIONS = 10_000;
+
+interface Prepared {
+  ordinal: number;
+  exchange: Exchange;
+  method: string;
+  path: string;
+  trailingSlash: boolean;
+  query: string;
+  semantic: string;
+  body: RequestBody;
+  recorded: boolean;
+  reply: Reply;
+}
+
+function semanticOf(headers: Record<string, string | string[] | undefined>): string {
+  let out = '';
+  for (const name of SEMANTIC_HEADERS) {
+    const v = headers[name];
+    if (v !== undefined) out += `${out ? '&' : ''}${name}=${Array.isArray(v) ? v.join(',') : v}`;
+  }
+  return out;
+}
+
+function lowerKeys(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
+  return out;
+}
+
+function prepareReply(ex: Exchange): { reply: Reply; recorded: boolean } {
+  const tag = `${ex.key}#${ex.seq}`;
+  const res = ex.response;
+  if (!res) {
+    return {
+      recorded: false,
+      reply: {
+        status: 204,
+        headers: { 'x-replay': 'unrecorded', 'x-replay-key': tag },
+        body: Buffer.alloc(0),
+      },
+    };
+  }
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(res.headers)) {
+    const name = k.toLowerCase();
+    if (!HOP_BY_HOP.has(name)) headers[name] = v;
+  }
+  headers['x-replay-key'] = tag;
+  let body: Buffer;
+  const text = res.body ?? '';
+  if (res.status === 204 || res.status === 304 || text === '') body = Buffer.alloc(0);
+  else if (res.bodyFormat === 'json' && res.bodyJson !== undefined)
+    body = Buffer.from(JSON.stringify(res.bodyJson));
+  else if (res.bodyFormat === 'jsonl') body = Buffer.from(compactJsonLines(text));
+  else {
+    body = Buffer.from(text);
+    // The recorder dropped a final newline of text bodies (metrics); restore it when the recorded
+    // content-length says so.
+    if (Number(res.headers['content-length']) === body.length + 1) body = Buffer.from(`${text}\n`);
+  }
+  return { recorded: true, reply: { status: res.status, headers, body } };
+}
+
+/** `x-arango-dump` bodies: one compact JSON value per line (the recorder pretty-printed them). */
+function compactJsonLines(text: string): string {
+  try {
+    return `${JSON.stringify(JSON.parse(text))}\n`;
+  } catch {
+    const out: string[] = [];
+    for (const chunk of text.split(/\n(?=[{[])/)) {
+      try {
+        out.push(JSON.stringify(JSON.parse(chunk)));
+      } catch {
+        return text;
+      }
+    }
+    return `${out.join('\n')}\n`;
+  }
+}
+
+/**
+ * Exchanges derived from recorded ones, for requests every client makes but the documentation never
+ * recorded plainly. Each names its source in `description`.
+ * - `GET /_api/version`: only `?details=true` was recorded plainly, but the async-job example
+ *   recorded the stored result of `PUT /_api/version` (same handler, no details): that body and its
+ *   headers (minus the job id) answer the plain GET.
+ */
+export function withDerived(exchanges: Exchange[]): Exchange[] {
+  const out = [...exchanges];
+  const hasPlainVersion = exchanges.some(
+    (e) =>
+      e.request.method === 'GET' &&
+      parseUrl(e.request.path).path === '/_api/version' &&
+      !e.request.path.includes('?'),
+  );
+  const source = exchanges.find(
+    (e) =>
+      e.request.method === 'PUT' &&
+      /^\/_api\/job\/\d+$/.test(e.request.path) &&
+      e.response?.status === 200 &&
+      isPlainObject(e.response.bodyJson) &&
+      e.response.bodyJson.server === 'arango' &&
+      typeof e.response.bodyJson.version === 'string',
+  );
+  if (!hasPlainVersion && source?.response) {
+    const headers = { ...source.response.headers };
+    delete headers['x-arango-async-id'];
+    out.push({
+      name: 'DerivedVersion',
+      key: 'DerivedVersion_single',
+      seq: 0,
+      deployment: 'single',
+      description: `derived from ${source.key}#${source.seq} (stored result of PUT /_api/version)`,
+      request: { method: 'GET', path: '/_api/version', headers: { accept: 'application/json' }, body: null },
+      response: { ...source.response, headers },
+    });
+  }
+  return out;
+}
+
+function bodyMatches(recorded: RequestBody, received: RequestBody): boolean {
+  if (recorded.kind === 'none') return received.kind === 'none';
+  if (received.kind === 'none') return false;
+  if (recorded.kind === 'json' && received.kind === 'json') return jsonEqual(recorded.json, received.json);
+  return recorded.text.trim() === received.text.trim();
+}
+
+/** The request → reply logic, without HTTP (unit-testable; the server below wraps it). */
+export class ReplayEngine {
+  readonly exchanges: Exchange[];
+  readonly scripts = new ScriptEngine();
+  readonly validator: OpenApiValidator | undefined;
+  private readonly prepared: Prepared[];
+  private readonly index = new Map<string, Prepared[]>();
+  private readonly cursors = new Map<string, number>();
+  private violationList: Violation[] = [];
+
+  constructor(options: ReplayOptions = {}) {
+    this.exchanges = withDerived(loadExchanges(options.files));
+    this.validator =
+      options.validate === false ? undefined : new OpenApiValidator({ file: options.openApiFile });
+    const firstOrdinal = new Map<string, number>();
+    this.prepared = this.exchanges.map((exchange, ordinal) => {
+      const url = parseUrl(exchange.request.path);
+      if (!firstOrdinal.has(exchange.key)) firstOrdinal.set(exchange.key, ordinal);
+      const { reply, recorded } = prepareReply(exchange);
+      return {
+        ordinal,
+        exchange,
+        method: exchange.request.method.toUpperCase(),
+        path: url.path,
+        trailingSlash: url.trailingSlash,
+        query: canonicalQuery(url.rawQuery),
+        semantic: semanticOf(lowerKeys(exchange.request.headers)),
+        body: parseBody(exchange.request.body),
+        recorded,
+        reply,
+      };
+    });
+    const order = (p: Prepared) =>
+      [firstOrdinal.get(p.exchange.key) ?? 0, p.exchange.seq, p.ordinal] as const;
+    for (const p of this.prepared) {
+      const k = `${p.method} ${p.path}`;
+      let list = this.index.get(k);
+      if (!list) {
+        list = [];
+        this.index.set(k, list);
+      }
+      list.push(p);
+    }
+    for (const list of this.index.values()) {
+      list.sort((a, b) => {
+        const oa = order(a);
+        const ob = order(b);
+        return oa[0] - ob[0] || oa[1] - ob[1] || oa[2] - ob[2];
+      });
+    }
+  }
+
+  get recordingCount(): number {
+    return this.prepared.length;
+  }
+
+  violations(database?: string): Violation[] {
+    return database === undefined
+      ? [...this.violationList]
+      : this.violationList.filter((v) => v.database === database);
+  }
+
+  clearViolations(): void {
+    this.violationList = [];
+  }
+
+  /** Clears violations, sequence cursors and scripts. */
+  reset(): void {
+    this.violationList = [];
+    this.cursors.clear();
+    this.scripts.reset();
+  }
+
+  script(entries: ScriptEntry | ScriptEntry[]): number {
+    return this.scripts.add(entries);
+  }
+
+  /** Answers one ArangoDB request (control endpoints are handled by the server, not here). */
+  handle(req: ReplayRequest): Reply {
+    const method = req.method.toUpperCase();
+    const url = parseUrl(req.url);
+    const text = req.body === undefined || req.body === null ? '' : req.body.toString();
+    const body = parseBody(text);
+    let problems: string[] | undefined;
+    if (this.validator) {
+      const result = this.validator.validate(method, req.url, body, url);
+      if (result.problems.length > 0) {
+        problems = result.problems;
+        if (this.violationList.length < MAX_VIOLATIONS) {
+          this.violationList.push({
+            method,
+            path: req.url,
+            database: url.database ?? '_system',
+            operationId: result.operationId,
+            problems: result.problems,
+          });
+        }
+      }
+    }
+    const reply =
+      this.scripts.handle({ method, url, headers: req.headers, body }) ??
+      this.replay(method, url, req.headers, body, req.url);
+    if (!problems) return reply;
+    return { ...reply, headers: { ...reply.headers, 'x-replay-violations': String(problems.length) } };
+  }
+
+  /** The recordings a request matches, in the order they would be served. */
+  candidates(method: string, url: ParsedUrl, headers: IncomingHttpHeaders, body: RequestBody): Prepared[] {
+    const bucket = this.index.get(`${method} ${url.path}`);
+    if (!bucket) return [];
+    const query = canonicalQuery(url.rawQuery);
+    const semantic = semanticOf(headers);
+    let out = bucket.filter((p) => p.query === query && p.semantic === semantic && bodyMatches(p.body, body));
+    if (out.length <= 1) return out;
+    const scenario = headers['x-replay-scenario'];
+    if (typeof scenario === 'string') {
+      out = out.filter((p) => p.exchange.key === scenario || p.exchange.name === scenario);
+    }
+    const sameSlash = out.filter((p) => p.trailingSlash === url.trailingSlash);
+    if (sameSlash.length > 0) out = sameSlash;
+    const recorded = out.filter((p) => p.recorded);
+    if (recorded.length > 0) out = recorded;
+    return out;
+  }
+
+  private replay(
+    method: string,
+    url: ParsedUrl,
+    headers: IncomingHttpHeaders,
+    body: RequestBody,
+    raw: string,
+  ): Reply {
+    const cands = this.candidates(method, url, headers, body);
+    if (cands.length === 1) return (cands[0] as Prepared).reply;
+    if (cands.length > 1) {
+      const key = cands.map((p) => p.ordinal).join(',');
+      const i = this.cursors.get(key) ?? 0;
+      this.cursors.set(key, i + 1);
+      return (cands[Math.min(i, cands.length - 1)] as Prepared).reply;
+    }
+    const nearest = this.nearest(method, url, headers, body);
+    const errorMessage = `no recorded exchange matches ${method} ${raw}${body.kind === 'none' ? '' : ` with body ${abbreviate(body.text, 200)}`}`;
+    const payload = { error: true, code: 501, errorNum: 501, errorMessage, nearest };
+    return {
+      status: 501,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'x-replay': 'unmatched' },
+      body: Buffer.from(JSON.stringify(payload)),
+    };
+  }
+
+  /** The three recordings closest to a request: same method, path similarity, query, body key overlap. */
+  nearest(
+    method: string,
+    url: ParsedUrl,
+    headers: IncomingHttpHeaders,
+    body: RequestBody,
+    n = 3,
+  ): NearestExchange[] {
+    const query = canonicalQuery(url.rawQuery);
+    const semantic = semanticOf(headers);
+    const scored = this.prepared.map((p) => {
+      const recordedSegs = p.path.split('/').filter(Boolean);
+      const max = Math.max(recordedSegs.length, url.segments.length, 1);
+      let same = 0;
+      for (let i = 0; i < max; i++)
+        if (recordedSegs[i] !== undefined && recordedSegs[i] === url.segments[i]) same++;
+      let prefix = 0;
+      while (
+        prefix < max &&
+        recordedSegs[prefix] !== undefined &&
+        recordedSegs[prefix] === url.segments[prefix]
+      )
+        prefix++;
+      const pathSim = (same + prefix) / (2 * max);
+      const score =
+        (p.method === method ? 3 : 0) +
+        4 * pathSim +
+        (p.query === query ? 1 : 0) +
+        2 * bodySimilarity(p.body, body) +
+        (p.semantic === semantic ? 0.5 : 0);
+      return { p, score };
+    });
+    scored.sort((a, b) => b.score - a.score || a.p.ordinal - b.p.ordinal);
+    return scored.slice(0, n).map(({ p, score }) => {
+      const out: NearestExchange = {
+        key: p.exchange.key,
+        seq: p.exchange.seq,
+        method: p.method,
+        path: p.exchange.request.path,
+        query: p.query,
+        score: Math.round(score * 100) / 100,
+        status: p.exchange.response?.status ?? null,
+      };
+      if (p.semantic !== semantic) out.headerDiff = { recorded: p.semantic, received: semantic };
+      const diff = bodyDiff(p.body, body);
+      if (diff) out.bodyDiff = diff;
+      return out;
+    });
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function bodySimilarity(recorded: RequestBody, received: RequestBody): number {
+  if (recorded.kind === 'none' || received.kind === 'none') return recorded.kind === received.kind ? 1 : 0;
+  if (recorded.kind === 'json' && received.kind === 'json') {
+    if (isPlainObject(recorded.json) && isPlainObject(received.json)) {
+      const a = Object.keys(recorded.json);
+      const b = new Set(Object.keys(received.json));
+      const union = new Set([...a, ...b]).size;
+      if (union === 0) return 1;
+      let inter = 0;
+      let equal = 0;
+      for (const k of a) {
+        if (b.has(k)) {
+          inter++;
+          if (jsonEqual(recorded.json[k], received.json[k])) equal++;
+        }
+      }
+      return (inter + equal) / (2 * union);
+    }
+    return jsonEqual(recorded.json, received.json) ? 1 : 0;
+  }
+  return recorded.text.trim() === received.text.trim() ? 1 : 0;
+}
+
+function bodyDiff(recorded: RequestBody, received: RequestBody): NearestExchange['bodyDiff'] | undefined {
+  if (
+    recorded.kind === 'json' &&
+    received.kind === 'json' &&
+    isPlainObject(recorded.json) &&
+    isPlainObject(received.json)
+  ) {
+    const r = recorded.json;
+    const q = received.json;
+    const missing = Object.keys(r).filter((k) => !Object.hasOwn(q, k));
+    const extra = Object.keys(q).filter((k) => !Object.hasOwn(r, k));
+    const different = Object.keys(r).filter((k) => Object.hasOwn(q, k) && !jsonEqual(r[k], q[k]));
+    if (missing.length + extra.length + different.length === 0) return undefined;
+    return { missing, extra, different };
+  }
+  if (bodyMatches(recorded, received)) return undefined;
+  return {
+    recorded: recorded.kind === 'none' ? '(no body)' : abbreviate(recorded.text, 120),
+    received: received.kind === 'none' ? '(no body)' : abbreviate(received.text, 120),
+  };
+}
+
+function abbreviate(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+export interface StartOptions extends ReplayOptions {
+  /** 0 = a random free port (default 0). */
+  port?: number;
+  host?: string;
+}
+
+export interface ReplayServer {
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  readonly engine: ReplayEngine;
+  close(): Promise<void>;
+  violations(database?: string): Violation[];
+  reset(): void;
+  script(entries: ScriptEntry | ScriptEntry[]): number;
+}
+
+function send(res: ServerResponse, reply: Reply, head: boolean): void {
+  const headers: Record<string, string> = reply.headers;
+  if (reply.status === 204 || reply.status === 304) {
+    res.writeHead(reply.status, headers);
+    res.end();
+    return;
+  }
+  res.writeHead(reply.status, { ...headers, 'content-length': String(reply.body.length) });
+  res.end(head ? undefined : reply.body);
+}
+
+function jsonReply(status: number, body: unknown): Reply {
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: Buffer.from(JSON.stringify(body)),
+  };
+}
+
+/** Starts an in-process replay server (the detached `arango-replay` server runs this same code). */
+export async function startReplayServer(options: StartOptions = {}): Promise<ReplayServer> {
+  const engine = new ReplayEngine(options);
+  const host = options.host ?? '127.0.0.1';
+
+  const control = (method: string, url: string, text: string): Reply => {
+    const { segments, rawQuery } = parseUrl(url);
+    const what = `${method} /${segments.join('/')}`;
+    try {
+      switch (what) {
+        case 'GET /_replay/health':
+          return jsonReply(200, {
+            ok: true,
+            recordings: engine.recordingCount,
+            operations: engine.validator?.operations.length ?? 0,
+            scripts: engine.scripts.size,
+            violations: engine.violations().length,
+          });
+        case 'GET /_replay/violations': {
+          const db = new URLSearchParams(rawQuery).get('database') ?? undefined;
+          const violations = engine.violations(db);
+          return jsonReply(200, { count: violations.length, violations });
+        }
+        case 'DELETE /_replay/violations':
+          engine.clearViolations();
+          return jsonReply(200, { ok: true });
+        case 'POST /_replay/reset':
+          engine.reset();
+          return jsonReply(200, { ok: true });
+        case 'POST /_replay/script': {
+          const parsed = JSON.parse(text || 'null') as unknown;
+          const entries = isPlainObject(parsed) && Array.isArray(parsed.entries) ? parsed.entries : parsed;
+          if (entries === null || typeof entries !== 'object') {
+            return jsonReply(400, {
+              error: true,
+              errorMessage: 'POST /_replay/script takes an entry, an array of entries or { entries: [...] }',
+            });
+          }
+          const total = engine.script(entries as ScriptEntry | ScriptEntry[]);
+          return jsonReply(200, { ok: true, entries: total });
+        }
+        case 'DELETE /_replay/script':
+          engine.scripts.reset();
+          return jsonReply(200, { ok: true });
+        default:
+          return jsonReply(404, { error: true, errorMessage: `unknown control endpoint ${what}` });
+      }
+    } catch (err) {
+      return jsonReply(400, { error: true, errorMessage: (err as Error).message });
+    }
+  };
+
+  const answer = (req: IncomingMessage, res: ServerResponse, body: Buffer | undefined): void => {
+    const url = req.url ?? '/';
+    const method = req.method ?? 'GET';
+    let reply: Reply;
+    try {
+      reply = url.startsWith('/_replay/')
+        ? control(method, url, body ? body.toString() : '')
+        : engine.handle({ method, url, headers: req.headers, body: body ?? null });
+    } catch (err) {
+      reply = jsonReply(500, {
+        error: true,
+        code: 500,
+        errorNum: 500,
+        errorMessage: `replay server bug: ${(err as Error).message}`,
+      });
+    }
+    send(res, reply, method === 'HEAD');
+  };
+
+  const server = createServer({ keepAliveTimeout: 60_000, requestTimeout: 0 }, (req, res) => {
+    const h = req.headers;
+    if (h['content-length'] === undefined && h['transfer-encoding'] === undefined) {
+      answer(req, res, undefined);
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => answer(req, res, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.on('error', () => res.destroy());
+  });
+  server.headersTimeout = 0;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    host,
+    engine,
+    violations: (db?: string) => engine.violations(db),
+    reset: () => engine.reset(),
+    script: (entries) => engine.script(entries),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
