@@ -1,1 +1,45 @@
+/**
+ * @dbwire/gridgain-thin — the GridGain 8 / Apache Ignite 2.x thin-client protocol over node:net and
+ * node:tls, with pygridgain's API in TypeScript.
+ */
+
 export { DbwireError } from '@dbwire/core';
+export * from './binary/index.js';
+export { Cache, type KeyOptions, type KeyValueOptions, PeekModes, type ValueOptions } from './cache.js';
+export * from './cache-config.js';
+export {
+  CERT_NONE,
+  CERT_OPTIONAL,
+  CERT_REQUIRED,
+  Client,
+  type ClientOptions,
+  type Node,
+} from './client.js';
+export { Connection, type ConnectionOptions, type RequestOptions } from './connection.js';
+export {
+  AuthenticationError,
+  BinaryTypeError,
+  CacheCreationError,
+  CacheDoesNotExistError,
+  CacheError,
+  FunctionalityDisabledError,
+  HandshakeError,
+  NotSupportedByClusterError,
+  ParameterError,
+  ParseError,
+  ReconnectError,
+  SecurityViolationError,
+  SocketError,
+  SQLError,
+  Status,
+  statusError,
+} from './errors.js';
+export {
+  Feature,
+  Op,
+  type ProtocolVersion,
+  SUPPORTED_VERSIONS,
+  VERSION_FEATURES,
+  versionString,
+} from './protocol/constants.js';
+export { FrameDecoder } from './protocol/frames.js';

@@ -1,0 +1,457 @@
+/**
+ * `Client`: pygridgain's Client in TypeScript. Holds the node list, the current Connection and the
+ * binary type registry; every operation goes through `_request`, which implements pygridgain's
+ * failover: a call in flight on a broken connection fails with the original SocketError, the next
+ * call reconnects to the next node, and `ReconnectError` is thrown when no node answers.
+ */
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import { AuthenticationError, DbwireError, registerSecret, UsageError } from '@dbwire/core';
+import {
+  type BinaryContext,
+  type BinaryReader,
+  type BinaryTypeMeta,
+  type BinaryTypeRegistry,
+  type BinaryWriter,
+  readBinaryTypeMeta,
+  writeBinaryTypeMeta,
+} from './binary/index.js';
+import { Cache } from './cache.js';
+import {
+  type CacheSettings,
+  normaliseSettings,
+  PROP_NAME,
+  prepareSettings,
+  writeSettings,
+} from './cache-config.js';
+import { Connection, type RequestOptions, type RequestWriter, type ResponseReader } from './connection.js';
+import { HandshakeError, ParameterError, ReconnectError } from './errors.js';
+import { Op, type ProtocolVersion, type VERSION_FEATURES, versionString } from './protocol/constants.js';
+
+/** pygridgain's `ssl.CERT_*` values for `sslCertReqs`. */
+export const CERT_NONE = 0;
+export const CERT_OPTIONAL = 1;
+export const CERT_REQUIRED = 2;
+
+export interface ClientOptions {
+  /**
+   * Seconds (as pygridgain's `timeout`): bounds connecting and every call. A call that outlives it
+   * fails with TimeoutError. Default: connect within 10 s, calls unbounded.
+   */
+  timeout?: number;
+  username?: string;
+  password?: string;
+  /** TLS on/off. Default: off, but on when credentials are given (as the seed says), unless `false`. */
+  useSsl?: boolean;
+  /** PEM private key file of the client certificate (mutual TLS). */
+  sslKeyfile?: string;
+  /** Passphrase of `sslKeyfile`. */
+  sslKeyfilePassword?: string;
+  /** PEM client certificate file (mutual TLS). */
+  sslCertfile?: string;
+  /** PEM file with the trusted CA certificate(s). */
+  sslCaCertfile?: string;
+  /**
+   * CERT_NONE, CERT_OPTIONAL or CERT_REQUIRED. Default CERT_REQUIRED (pygridgain defaults to
+   * CERT_NONE, which accepts any server; here insecure is opt-in). A client always receives the
+   * server's certificate, so CERT_OPTIONAL verifies it like CERT_REQUIRED, as Python's ssl does.
+   */
+  sslCertReqs?: number;
+  /** Check the server certificate's name against the host (default true when verifying). */
+  sslCheckHostname?: boolean;
+  /** Pin the TLS version: 'TLSv1.2' or 'TLSv1.3' (also 'TLSv1', 'TLSv1.1'). */
+  sslVersion?: string;
+  /** OpenSSL cipher list. */
+  sslCiphers?: string;
+  /**
+   * Accepted for pygridgain parity. Requests go to the connected node, which routes them; direct
+   * routing to primary nodes is part 2 of this package (see README).
+   */
+  partitionAware?: boolean;
+  /** Heartbeat interval in ms; default a third of the server's idle timeout when it has one. */
+  heartbeatInterval?: number;
+  /** Highest thin protocol version to offer, e.g. [1, 7, 0]. Default [1, 7, 1]. */
+  protocolVersion?: ProtocolVersion;
+}
+
+export type Node = readonly [host: string, port: number];
+
+const TLS_VERSIONS = new Set(['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3']);
+
+/** Binary type metadata over ops 3002/3003, cached per client, single-flight per type id. */
+class ClientTypeRegistry implements BinaryTypeRegistry {
+  readonly #client: Client;
+  readonly #types = new Map<number, BinaryTypeMeta>();
+  readonly #fetching = new Map<number, Promise<BinaryTypeMeta | undefined>>();
+  readonly #putting = new Map<number, Promise<void>>();
+
+  constructor(client: Client) {
+    this.#client = client;
+  }
+
+  get(typeId: number): BinaryTypeMeta | undefined {
+    return this.#types.get(typeId);
+  }
+
+  fetch(typeId: number): Promise<BinaryTypeMeta | undefined> {
+    const cached = this.#types.get(typeId);
+    if (cached) return Promise.resolve(cached);
+    let p = this.#fetching.get(typeId);
+    if (!p) {
+      p = this.#client
+        ._request(
+          Op.GET_BINARY_TYPE,
+          (w) => w.writeInt32(typeId),
+          (r) => (r.readBool() ? readBinaryTypeMeta(r) : undefined),
+        )
+        .then((meta) => {
+          if (meta) this.#types.set(typeId, meta);
+          return meta;
+        })
+        .finally(() => this.#fetching.delete(typeId));
+      this.#fetching.set(typeId, p);
+    }
+    return p;
+  }
+
+  put(meta: BinaryTypeMeta): Promise<void> {
+    let p = this.#putting.get(meta.typeId);
+    if (!p) {
+      p = this.#client
+        ._request(Op.PUT_BINARY_TYPE, (w) => writeBinaryTypeMeta(w, meta), undefined)
+        .then(() => {
+          this.#types.set(meta.typeId, meta);
+        })
+        .finally(() => this.#putting.delete(meta.typeId));
+      this.#putting.set(meta.typeId, p);
+    }
+    return p;
+  }
+
+  /** Forget everything (after connecting to another cluster). */
+  clear(): void {
+    this.#types.clear();
+  }
+}
+
+export class Client implements AsyncDisposable {
+  /** The codec's context: type registry over this client's connection. */
+  readonly binary: BinaryContext;
+  readonly #opts: ClientOptions;
+  readonly #tls: TlsConnectionOptions | undefined;
+  readonly #callTimeoutMs: number | undefined;
+  #nodes: Node[] = [];
+  #index = -1;
+  #conn: Connection | undefined;
+  #connecting: Promise<Connection> | undefined;
+  #closed = true;
+
+  constructor(options: ClientOptions = {}) {
+    if (typeof options !== 'object' || options === null)
+      throw new ParameterError('Client options must be an object');
+    const { timeout, username, password } = options;
+    if (
+      timeout !== undefined &&
+      (typeof timeout !== 'number' || !(timeout > 0) || !Number.isFinite(timeout))
+    ) {
+      throw new ParameterError(`timeout must be a positive number of seconds, got ${String(timeout)}`);
+    }
+    if (username !== undefined && typeof username !== 'string')
+      throw new ParameterError('username must be a string');
+    if (password !== undefined && typeof password !== 'string')
+      throw new ParameterError('password must be a string');
+    if (password) registerSecret(password);
+    this.#opts = { ...options };
+    this.#callTimeoutMs = timeout === undefined ? undefined : Math.round(timeout * 1000);
+    const useSsl = options.useSsl ?? (username !== undefined || password !== undefined);
+    this.#tls = useSsl ? buildTls(options) : undefined;
+    this.binary = { registry: new ClientTypeRegistry(this) };
+  }
+
+  /** Connects to one node, or to the first reachable node of a list (failover order). */
+  connect(host: string, port?: number): Promise<this>;
+  connect(nodes: ReadonlyArray<Node | readonly [string, number]>): Promise<this>;
+  async connect(hostOrNodes: string | ReadonlyArray<Node>, port = 10800): Promise<this> {
+    const nodes = parseNodes(hostOrNodes, port);
+    if (this.#conn) this.#conn.close();
+    this.#conn = undefined;
+    this.#nodes = nodes;
+    this.#index = -1;
+    this.#closed = false;
+    await this.#reconnect();
+    return this;
+  }
+
+  /** Closes the connection. Calls in flight fail with SocketError. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const c = this.#conn;
+    this.#conn = undefined;
+    c?.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** True while a connection is open. */
+  get connected(): boolean {
+    return this.#conn !== undefined && !this.#conn.closed;
+  }
+
+  /** The negotiated protocol version ("1.7.0"), or undefined when not connected. */
+  get protocolVersion(): string | undefined {
+    return this.#conn ? versionString(this.#conn.version) : undefined;
+  }
+
+  /** The node currently connected to, as "host:port". */
+  get currentNode(): string | undefined {
+    return this.#conn?.address;
+  }
+
+  /** The connection's negotiated feature mask (1.7+), for diagnostics. */
+  get features(): Buffer | undefined {
+    return this.#conn?.features;
+  }
+
+  toString(): string {
+    const c = this.#conn;
+    return c ? `Client(${c.address}, protocol ${versionString(c.version)})` : 'Client(not connected)';
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  /** A Cache object for an existing cache (no I/O; operations fail if it does not exist). */
+  getCache(settings: string | CacheSettings): Cache {
+    const name = typeof settings === 'string' ? settings : (settings as CacheSettings)[PROP_NAME];
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new ParameterError('getCache needs a cache name or settings with PROP_NAME');
+    }
+    return new Cache(this, name);
+  }
+
+  /** Creates a cache; fails with CacheCreationError when it exists. */
+  createCache(settings: string | CacheSettings, options?: RequestOptions): Promise<Cache> {
+    return this.#create(settings, false, options);
+  }
+
+  /** Returns the cache, creating it with `settings` when it does not exist. */
+  getOrCreateCache(settings: string | CacheSettings, options?: RequestOptions): Promise<Cache> {
+    return this.#create(settings, true, options);
+  }
+
+  /** Names of all caches in the cluster. */
+  cacheNames(options?: RequestOptions): Promise<string[]> {
+    return this._request(
+      Op.CACHE_GET_NAMES,
+      undefined,
+      (r) => {
+        const n = r.readInt32();
+        if (n < 0 || n > r.remaining) throw new ParameterError(`bad cache name count ${n}`);
+        const out: string[] = [];
+        for (let i = 0; i < n; i++) out.push(r.readUtf8String() ?? '');
+        return out;
+      },
+      options,
+    );
+  }
+
+  async #create(settings: string | CacheSettings, orGet: boolean, options?: RequestOptions): Promise<Cache> {
+    const s = normaliseSettings(settings);
+    if (typeof settings === 'string') {
+      await this._request(
+        orGet ? Op.CACHE_GET_OR_CREATE_WITH_NAME : Op.CACHE_CREATE_WITH_NAME,
+        (w) => w.writeUtf8String(s.name),
+        undefined,
+        options,
+      );
+      return new Cache(this, s.name);
+    }
+    const prep = prepareSettings(s, this.binary);
+    if (prep) await prep;
+    const needsExpiry = s.props.some(([code]) => code === 407);
+    await this._request(
+      orGet ? Op.CACHE_GET_OR_CREATE_WITH_CONFIGURATION : Op.CACHE_CREATE_WITH_CONFIGURATION,
+      (w, conn) => writeSettings(w, s, conn.version, this.binary),
+      undefined,
+      options,
+      needsExpiry ? 'EXPIRY_POLICY' : undefined,
+    );
+    return new Cache(this, s.name);
+  }
+
+  /**
+   * @internal The funnel's entry: sends one request on the current connection, reconnecting first
+   * when there is none. `needs` gates the call on a protocol version (UsageError otherwise).
+   */
+  _request<T>(
+    op: number,
+    write: ((w: BinaryWriter, conn: Connection) => void) | undefined,
+    read: ResponseReader<T> | undefined,
+    options?: RequestOptions,
+    needs?: keyof typeof VERSION_FEATURES,
+  ): Promise<T> {
+    const c = this.#conn;
+    if (c !== undefined && !c.closed) return this.#send(c, op, write, read, options, needs);
+    if (this.#closed) {
+      return Promise.reject(
+        new UsageError('the client is not connected: call connect() first', { code: 'ERR_NOT_CONNECTED' }),
+      );
+    }
+    return this.#reconnect().then((conn) => this.#send(conn, op, write, read, options, needs));
+  }
+
+  /** @internal The open connection, reconnecting when needed (used for version checks). */
+  _connection(): Promise<Connection> {
+    const c = this.#conn;
+    if (c !== undefined && !c.closed) return Promise.resolve(c);
+    if (this.#closed)
+      return Promise.reject(new UsageError('the client is not connected: call connect() first'));
+    return this.#reconnect();
+  }
+
+  #send<T>(
+    c: Connection,
+    op: number,
+    write: ((w: BinaryWriter, conn: Connection) => void) | undefined,
+    read: ResponseReader<T> | undefined,
+    options: RequestOptions | undefined,
+    needs: keyof typeof VERSION_FEATURES | undefined,
+  ): Promise<T> {
+    if (needs !== undefined && !c.supports(needs)) {
+      try {
+        c.require(needs, `operation ${op}`);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    let opts = options;
+    if (this.#callTimeoutMs !== undefined && options?.timeout === undefined) {
+      opts = { timeout: this.#callTimeoutMs, signal: options?.signal };
+    }
+    const writer: RequestWriter | undefined = write ? (w) => write(w, c) : undefined;
+    return c.request(op, writer, read, opts);
+  }
+
+  #reconnect(): Promise<Connection> {
+    if (this.#connecting) return this.#connecting;
+    const p = this.#tryNodes().finally(() => {
+      this.#connecting = undefined;
+    });
+    this.#connecting = p;
+    return p;
+  }
+
+  async #tryNodes(): Promise<Connection> {
+    const n = this.#nodes.length;
+    if (n === 0) throw new UsageError('no nodes to connect to: call connect() first');
+    const errors: unknown[] = [];
+    for (let attempt = 0; attempt < n; attempt++) {
+      const index = (this.#index + 1 + attempt) % n;
+      const [host, port] = this.#nodes[index]!;
+      try {
+        const conn = await Connection.open({
+          host,
+          port,
+          tls: this.#tls,
+          username: this.#opts.username,
+          password: this.#opts.password,
+          connectTimeoutMs: this.#callTimeoutMs ?? 10_000,
+          maxVersion: this.#opts.protocolVersion,
+          heartbeatIntervalMs: this.#opts.heartbeatInterval,
+        });
+        if (this.#closed) {
+          conn.close();
+          throw new UsageError('the client was closed while connecting');
+        }
+        this.#index = index;
+        this.#conn = conn;
+        conn.onClose = () => {
+          if (this.#conn === conn) this.#conn = undefined;
+        };
+        return conn;
+      } catch (err) {
+        // Wrong credentials or protocol are the same on every node of a cluster: report them as is.
+        if (
+          err instanceof AuthenticationError ||
+          err instanceof HandshakeError ||
+          err instanceof UsageError
+        ) {
+          throw err;
+        }
+        errors.push(err);
+      }
+    }
+    const detail = errors
+      .map((e) => (DbwireError.is(e) || e instanceof Error ? e.message : String(e)))
+      .join('; ');
+    throw new ReconnectError(`cannot connect to any of ${n} node(s): ${detail}`, {
+      cause: errors.length === 1 ? errors[0] : new AggregateError(errors, 'every node failed'),
+    });
+  }
+}
+
+function parseNodes(hostOrNodes: string | ReadonlyArray<Node>, port: number): Node[] {
+  const checkPort = (p: unknown, where: string): number => {
+    if (typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > 65535) {
+      throw new ParameterError(`${where}: port must be an integer 1..65535, got ${String(p)}`);
+    }
+    return p;
+  };
+  if (typeof hostOrNodes === 'string') {
+    if (hostOrNodes.length === 0) throw new ParameterError('host must be a non-empty string');
+    return [[hostOrNodes, checkPort(port, hostOrNodes)]];
+  }
+  if (!Array.isArray(hostOrNodes) || hostOrNodes.length === 0) {
+    throw new ParameterError('connect() needs a host and port, or a non-empty list of [host, port] pairs');
+  }
+  return hostOrNodes.map((node, i) => {
+    if (!Array.isArray(node) || typeof node[0] !== 'string' || node[0].length === 0) {
+      throw new ParameterError(`node ${i} must be a [host, port] pair`);
+    }
+    return [node[0], checkPort(node[1], `node ${i}`)] as Node;
+  });
+}
+
+function readPem(path: string | undefined, what: string): Buffer | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new ParameterError(`cannot read ${what} ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function buildTls(o: ClientOptions): TlsConnectionOptions {
+  const reqs = o.sslCertReqs ?? CERT_REQUIRED;
+  if (reqs !== CERT_NONE && reqs !== CERT_OPTIONAL && reqs !== CERT_REQUIRED) {
+    throw new ParameterError('sslCertReqs must be CERT_NONE, CERT_OPTIONAL or CERT_REQUIRED');
+  }
+  const out: TlsConnectionOptions = { rejectUnauthorized: reqs !== CERT_NONE };
+  const ca = readPem(o.sslCaCertfile, 'sslCaCertfile');
+  const cert = readPem(o.sslCertfile, 'sslCertfile');
+  const key = readPem(o.sslKeyfile, 'sslKeyfile');
+  if (ca) out.ca = ca;
+  if (cert) out.cert = cert;
+  if (key) out.key = key;
+  if (o.sslKeyfilePassword !== undefined) {
+    registerSecret(o.sslKeyfilePassword);
+    out.passphrase = o.sslKeyfilePassword;
+  }
+  if (o.sslVersion !== undefined) {
+    if (!TLS_VERSIONS.has(o.sslVersion)) {
+      throw new ParameterError(
+        `sslVersion must be one of ${[...TLS_VERSIONS].join(', ')}, got ${o.sslVersion}`,
+      );
+    }
+    out.minVersion = o.sslVersion as TlsConnectionOptions['minVersion'];
+    out.maxVersion = o.sslVersion as TlsConnectionOptions['maxVersion'];
+  }
+  if (o.sslCiphers !== undefined) out.ciphers = o.sslCiphers;
+  if (o.sslCheckHostname === false || reqs === CERT_NONE) out.checkServerIdentity = () => undefined;
+  return out;
+}
+
+export type { BinaryReader };
