@@ -3,9 +3,9 @@
  * Names follow python-arango's errno module: the `ERROR_` prefix is dropped, and so is `ARANGO_`
  * (`ERROR_ARANGO_DOCUMENT_NOT_FOUND` → `DOCUMENT_NOT_FOUND`) unless that would collide.
  *
- * Usage: tsx scripts/gen-errno.ts [path/to/errors-3.12.json]
+ * Usage: tsx scripts/gen-errno.ts [path/to/errors-3.12.json]   (default: $DBWIRE_SHARED/arango/errors-3.12.json)
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,7 +16,13 @@ interface ErrorEntry {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-const source = process.argv[2] ?? join(here, '../../../../shared/arango/errors-3.12.json');
+const shared = process.env.DBWIRE_SHARED ?? join(here, '../../../../shared');
+const source = process.argv[2] ?? join(shared, 'arango/errors-3.12.json');
+if (!existsSync(source)) {
+  // The generated file is committed: without the error table (fresh clone elsewhere) keep it.
+  console.log(`gen-errno: ${source} not found; keeping the committed src/errno.ts`);
+  process.exit(0);
+}
 const entries = JSON.parse(readFileSync(source, 'utf8')) as ErrorEntry[];
 
 const short = (name: string) => name.replace(/^ERROR_/, '').replace(/^ARANGO_/, '');

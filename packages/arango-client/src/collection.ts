@@ -140,6 +140,22 @@ function writeQuery(o: InsertOptions & UpdateOptions): Record<string, string | n
   };
 }
 
+/** A body for a write addressed by key in the URL: `_id`, `_key` and `_rev` travel in the URL and If-Match. */
+export function stripMeta<T extends object>(doc: T): Partial<T> {
+  const { _id: _i, _key: _k, _rev: _r, ...rest } = doc as Record<string, unknown>;
+  return rest as Partial<T>;
+}
+
+/** Items of a multi-document body: keys stay strings, bodies become `{ _key, _rev? }`. */
+function selectorItems(documents: DocumentSelector[], collection: string): Array<string | { _key: string; _rev?: string }> {
+  if (!Array.isArray(documents)) throw new DocumentParseError('documents must be an array');
+  return documents.map((d) => {
+    const h = parseHandle(d, collection);
+    if (typeof d === 'string') return h.key;
+    return h.rev !== undefined ? { _key: h.key, _rev: h.rev } : { _key: h.key };
+  });
+}
+
 /** AQL FILTER clauses for a seed-style filter object (`{'first': 'John'}`), values as bind parameters. */
 export function filterClause(filters: Filters, bindVars: Record<string, unknown>, doc = 'doc'): string {
   if (typeof filters !== 'object' || filters === null || Array.isArray(filters)) {
@@ -293,6 +309,20 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
       options,
     );
     return body.shardId;
+  }
+
+  /** Compacts the collection's data (RocksDB). */
+  async compact(options?: CallOptions): Promise<CollectionProperties> {
+    return formatCollection(await this._call(this._req('PUT', `${this.#colPrefix}/compact`), CollectionConfigureError, options));
+  }
+  /** Shard ids (cluster only); with `details` each shard's servers. */
+  async shards(options?: CallOptions & { details?: boolean }): Promise<string[] | Record<string, string[]>> {
+    const body = await this._call(
+      this._req('GET', `${this.#colPrefix}/shards`, { query: { details: options?.details } }),
+      CollectionPropertiesError,
+      options,
+    );
+    return body.shards;
   }
 
   // --- indexes ---------------------------------------------------------------------------------
@@ -502,7 +532,8 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
     rev: string | undefined,
     checkRev: boolean | undefined,
   ): Record<string, string> | undefined {
-    return rev !== undefined && checkRev !== false ? { 'if-match': rev } : undefined;
+    if (rev === undefined || checkRev === false) return undefined;
+    return { 'if-match': rev.startsWith('"') ? rev : `"${rev}"` };
   }
 
   /** True when the document exists (and has revision `rev` when given). */
@@ -549,11 +580,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
     documents: DocumentSelector[],
     o: CallOptions & { allowDirtyRead?: boolean } = {},
   ): Promise<Document<T>[]> {
-    if (!Array.isArray(documents)) throw new DocumentParseError('documents must be an array');
-    const body = documents.map((d) => {
-      const h = this._handle(d);
-      return h.rev !== undefined ? { _key: h.key, _rev: h.rev } : h.key;
-    });
+    const body = selectorItems(documents, this.#name);
     const req = this._req('PUT', this.#docPrefix, {
       query: { onlyget: true },
       body,
@@ -623,7 +650,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
     const req = this._req('PATCH', this._docPath(h.key), {
       query: { ...writeQuery(o), ignoreRevs: o.checkRev === false ? true : undefined },
       headers: this._revHeaders(h.rev, o.checkRev),
-      body: toBody(document, this.#name),
+      body: stripMeta(document),
     });
     const res = await this._exec.send(req, o);
     if (res.status === 201 || res.status === 202 || res.status === 200)
@@ -640,7 +667,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
       return { ...d, _key: h.key };
     });
     const req = this._req('PATCH', this.#docPrefix, {
-      query: { ...writeQuery(o), ignoreRevs: o.checkRev === false },
+      query: { ...writeQuery(o), ignoreRevs: o.checkRev === false ? true : undefined },
       body,
     });
     const res = await this._exec.send(req, o);
@@ -656,7 +683,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
     const req = this._req('PUT', this._docPath(h.key), {
       query: { ...writeQuery(o), ignoreRevs: o.checkRev === false ? true : undefined },
       headers: this._revHeaders(h.rev, o.checkRev),
-      body: toBody(document, this.#name),
+      body: stripMeta(document),
     });
     const res = await this._exec.send(req, o);
     if (res.status === 201 || res.status === 202 || res.status === 200)
@@ -673,7 +700,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
       return { ...d, _key: h.key };
     });
     const req = this._req('PUT', this.#docPrefix, {
-      query: { ...writeQuery(o), ignoreRevs: o.checkRev === false },
+      query: { ...writeQuery(o), ignoreRevs: o.checkRev === false ? true : undefined },
       body,
     });
     const res = await this._exec.send(req, o);

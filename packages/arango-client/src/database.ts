@@ -78,7 +78,8 @@ export interface CreateCollectionOptions extends CallOptions {
 export function createCollectionRequest(name: string, o: CreateCollectionOptions = {}) {
   if (typeof name !== 'string' || !name)
     throw new ArangoClientError('collection name must be a non-empty string');
-  const body: Record<string, unknown> = { name, type: o.edge ? 3 : 2 };
+  const body: Record<string, unknown> = { name };
+  if (o.edge) body.type = 3;
   if (o.sync !== undefined) body.waitForSync = o.sync;
   if (o.system !== undefined) body.isSystem = o.system;
   const keyOptions: Record<string, unknown> = {};
@@ -176,6 +177,11 @@ export class StandardDatabase extends ApiGroup {
       ...rest
     } = await this._call(this._req('GET', '/_api/engine'), ServerEngineError, options);
     return rest;
+  }
+
+  /** Key generator types the server supports. */
+  async keyGenerators(options?: CallOptions): Promise<string[]> {
+    return (await this._call(this._req('GET', '/_api/key-generators'), CollectionListError, options)).keyGenerators;
   }
 
   // --- databases -------------------------------------------------------------------------------
@@ -322,8 +328,8 @@ export class StandardDatabase extends ApiGroup {
     if (o.edgeDefinitions) body.edgeDefinitions = o.edgeDefinitions.map(edgeDefinitionBody);
     if (o.orphanCollections) body.orphanCollections = o.orphanCollections;
     if (o.smart !== undefined) body.isSmart = o.smart;
-    if (o.disjoint !== undefined) body.isDisjoint = o.disjoint;
     const options: Record<string, unknown> = {};
+    if (o.disjoint !== undefined) options.isDisjoint = o.disjoint;
     if (o.smartFieldAttribute !== undefined) options.smartGraphAttribute = o.smartFieldAttribute;
     if (o.shardCount !== undefined) options.numberOfShards = o.shardCount;
     if (o.replicationFactor !== undefined) options.replicationFactor = o.replicationFactor;

@@ -8,6 +8,7 @@ import {
   type InsertOptions,
   type ReadOptions,
   type ReplaceOptions,
+  stripMeta,
   type UpdateOptions,
 } from './collection.js';
 import type { Executor } from './connection.js';
@@ -127,7 +128,7 @@ abstract class GraphCollection<T extends Record<string, any>> extends Collection
     const req = this._req('PATCH', this._gpath(h.key), {
       query: { waitForSync: o.sync, keepNull: o.keepNone, returnOld: o.returnOld, returnNew: o.returnNew },
       headers: this._revHeaders(h.rev, o.checkRev),
-      body: toBody(document, this.name),
+      body: stripMeta(document),
     });
     const res = await this._exec.send(req, o);
     if (res.status === 200 || res.status === 202) return o.silent ? (true as any) : this.#meta(res.body);
@@ -141,7 +142,7 @@ abstract class GraphCollection<T extends Record<string, any>> extends Collection
     const req = this._req('PUT', this._gpath(h.key), {
       query: { waitForSync: o.sync, returnOld: o.returnOld, returnNew: o.returnNew },
       headers: this._revHeaders(h.rev, o.checkRev),
-      body: toBody(document, this.name),
+      body: stripMeta(document),
     });
     const res = await this._exec.send(req, o);
     if (res.status === 200 || res.status === 201 || res.status === 202)
