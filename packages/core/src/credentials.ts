@@ -279,11 +279,10 @@ export class RefreshingTokenProvider implements CredentialsProvider {
 
 function toAuthenticationError(err: unknown): DbwireError {
   if (err instanceof AuthenticationError) return err;
-  if (DbwireError.is(err) && (err.kind === 'cancelled' || err.kind === 'timeout')) return err;
   const detail = err instanceof Error ? err.message : String(err);
   const retryable = DbwireError.is(err) ? err.retryable : isTransient(err);
   return new AuthenticationError(`access token request failed (${detail})`, {
-    code: (err as { authCode?: string } | null)?.authCode ?? 'ERR_TOKEN_REFRESH',
+    code: 'ERR_TOKEN_REFRESH',
     cause: err,
     retryable,
   });

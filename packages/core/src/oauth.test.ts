@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AuthenticationError, CancelledError, UsageError } from './errors.js';
+import { AuthenticationError, CancelledError, TimeoutError, UsageError } from './errors.js';
 import { oidcClientCredentials, oidcPasswordGrant, oidcRefreshToken } from './oauth.js';
 
 /**
@@ -391,6 +391,34 @@ describe('oidcClientCredentials', () => {
       .catch((e) => e);
     expect(err).toBeInstanceOf(AuthenticationError);
     expect(err.retryable).toBe(false);
+  });
+
+  it('a stalled issuer fails after requestTimeoutMs instead of hanging', async () => {
+    issuer.stall = true;
+    const p = oidcClientCredentials({ ...base(), requestTimeoutMs: 100 });
+    const started = Date.now();
+    const err = await p.getToken().catch((e) => e);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect(err.retryable).toBe(true);
+    expect(err.cause).toBeInstanceOf(TimeoutError);
+    expect(err.cause.code).toBe('ERR_OIDC_TIMEOUT');
+    expect(err.message).toContain('timed out after 100 ms');
+    expect(() => oidcClientCredentials({ ...base(), requestTimeoutMs: 0 })).toThrow(/requestTimeoutMs/);
+  });
+
+  it('an unreachable token endpoint is a retryable AuthenticationError naming it', async () => {
+    const srv = createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as AddressInfo).port;
+    await new Promise((r) => srv.close(r));
+    const endpoint = `http://127.0.0.1:${port}/token`;
+    const p = oidcClientCredentials({ tokenEndpoint: endpoint, clientId: 'x', allowInsecureHttp: true });
+    const err = await p.getToken().catch((e) => e);
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect(err.code).toBe('ERR_OAUTH_UNREACHABLE');
+    expect(err.retryable).toBe(true);
+    expect(err.message).toContain(endpoint);
   });
 
   it("the caller's AbortSignal cancels a stalled token request", async () => {

@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { jwtExpiry, RefreshingTokenProvider, type TokenSet } from './credentials.js';
-import { AuthenticationError, UsageError } from './errors.js';
+import { AuthenticationError, TimeoutError, UsageError } from './errors.js';
 import { registerSecret } from './redact.js';
 
 /**
@@ -25,6 +25,8 @@ export interface OidcOptions {
   audience?: string;
   /** Allow plain-http issuers and endpoints (local issuers in tests). Off by default. */
   allowInsecureHttp?: boolean;
+  /** Limit for each discovery or token request, so a stalled issuer never hangs a call. Default 30000 ms. */
+  requestTimeoutMs?: number;
 }
 
 type Grant = (ctx: OidcContext, signal: AbortSignal | undefined) => Promise<Response>;
@@ -63,9 +65,25 @@ class OidcContext {
     if (options.clientSecret !== undefined && typeof options.clientSecret !== 'string') {
       throw usage('OIDC clientSecret must be a string');
     }
+    const timeout = options.requestTimeoutMs;
+    if (
+      timeout !== undefined &&
+      (typeof timeout !== 'number' || !(timeout > 0) || !Number.isFinite(timeout))
+    ) {
+      throw usage(`OIDC requestTimeoutMs must be a finite number > 0, got ${String(timeout)}`);
+    }
     registerSecret(options.clientSecret);
     this.#options = options;
     this.client = { client_id: options.clientId };
+  }
+
+  get where(): string {
+    const o = this.#options;
+    return o.issuer ?? o.discoveryUrl ?? o.tokenEndpoint!;
+  }
+
+  get timeoutMs(): number {
+    return this.#options.requestTimeoutMs ?? 30_000;
   }
 
   get scopeParams(): Record<string, string> {
@@ -147,7 +165,22 @@ class OidcContext {
     previous: TokenSet | undefined,
   ): Promise<TokenSet> {
     const { as } = await this.resolve(signal);
-    const response = await grant(this, signal);
+    let response: Response;
+    try {
+      response = await grant(this, signal);
+    } catch (err) {
+      if (err instanceof TypeError && err.message === 'fetch failed') {
+        throw new AuthenticationError(
+          `token endpoint ${as.token_endpoint} could not be reached: ${err.message}`,
+          {
+            code: 'ERR_OAUTH_UNREACHABLE',
+            cause: err,
+            retryable: true,
+          },
+        );
+      }
+      throw err;
+    }
     let body: oauth.TokenEndpointResponse;
     try {
       body = await oauth.processGenericTokenEndpointResponse(as, this.client, response);
@@ -239,27 +272,49 @@ function provider(
   initialRefreshToken?: string,
 ): RefreshingTokenProvider {
   return new RefreshingTokenProvider({
-    fetchToken: async (signal, previous) => {
-      const refreshToken = previous?.refreshToken ?? initialRefreshToken;
-      if (refreshToken !== undefined) {
-        const seed: TokenSet = { token: '', refreshToken };
-        try {
-          return await ctx.token(refreshGrant(refreshToken), signal, previous ?? seed);
-        } catch (err) {
-          // A refused refresh token: start over with the original grant when there is one.
-          if (
-            !primary ||
-            !(err instanceof AuthenticationError) ||
-            err.code !== 'ERR_OAUTH_TOKEN' ||
-            err.retryable
-          ) {
-            throw err;
-          }
+    fetchToken: async (outer, previous) => {
+      const timeout = AbortSignal.timeout(ctx.timeoutMs);
+      const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
+      try {
+        return await fetchWith(ctx, primary, initialRefreshToken, signal, previous);
+      } catch (err) {
+        if (timeout.aborted && !outer?.aborted) {
+          throw new TimeoutError(`OIDC request to ${ctx.where} timed out after ${ctx.timeoutMs} ms`, {
+            code: 'ERR_OIDC_TIMEOUT',
+            cause: err,
+          });
         }
+        throw err;
       }
-      return ctx.token(primary!, signal, undefined);
     },
   });
+}
+
+async function fetchWith(
+  ctx: OidcContext,
+  primary: Grant | undefined,
+  initialRefreshToken: string | undefined,
+  signal: AbortSignal,
+  previous: TokenSet | undefined,
+): Promise<TokenSet> {
+  const refreshToken = previous?.refreshToken ?? initialRefreshToken;
+  if (refreshToken !== undefined) {
+    const seed: TokenSet = { token: '', refreshToken };
+    try {
+      return await ctx.token(refreshGrant(refreshToken), signal, previous ?? seed);
+    } catch (err) {
+      // A refused refresh token: start over with the original grant when there is one.
+      if (
+        !primary ||
+        !(err instanceof AuthenticationError) ||
+        err.code !== 'ERR_OAUTH_TOKEN' ||
+        err.retryable
+      ) {
+        throw err;
+      }
+    }
+  }
+  return ctx.token(primary!, signal, undefined);
 }
 
 function refreshGrant(refreshToken: string): Grant {
