@@ -1198,7 +1198,8 @@ function resolveObject(o: BinaryObject, st: ResolveState, depth: number): unknow
   const inst = new (ctor as unknown as new () => Record<string, unknown>)();
   byBuf.set(o.start, inst);
   try {
-    const r = new BinaryReader(buf, 0, base + o.schemaOffset);
+    // Fields may hold handles to enclosing objects: the window is the whole (private) value buffer.
+    const r = new BinaryReader(buf, 0, buf.length);
     r.privateBuffer = true;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
