@@ -3,7 +3,15 @@
  * node:tls, with pygridgain's API in TypeScript.
  */
 
-export { DbwireError } from '@dbwire/core';
+export {
+  CancelledError,
+  ConnectionError,
+  DbwireError,
+  ProtocolError,
+  ServerError,
+  TimeoutError,
+  UsageError,
+} from '@dbwire/core';
 export * from './binary/index.js';
 export { Cache, type KeyOptions, type KeyValueOptions, PeekModes, type ValueOptions } from './cache.js';
 export * from './cache-config.js';
