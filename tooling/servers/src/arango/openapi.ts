@@ -46,6 +46,8 @@ export interface Operation {
   database: string | undefined;
   segments: Array<{ literal: string } | { param: string }>;
   literalCount: number;
+  /** Values of the body's `type` this operation is for (fragment name, `type` example/enum/description). */
+  typeHints: string[];
   pathParams: Map<string, ParamSpec>;
   queryParams: Map<string, ParamSpec>;
   body:
@@ -74,8 +76,12 @@ export class OpenApiValidator {
   private readonly cache = new Map<string, ValidationResult>();
 
   constructor(options: ValidatorOptions = {}) {
-    const doc = (options.document ??
-      JSON.parse(readFileSync(options.file ?? defaultOpenApiFile(), 'utf8'))) as Json;
+    const doc = (
+      options.document !== undefined
+        ? structuredClone(options.document)
+        : JSON.parse(readFileSync(options.file ?? defaultOpenApiFile(), 'utf8'))
+    ) as Json;
+    applyPatches(doc);
     const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
     addFormats(ajv);
     // `$ref: '#/components/...'` inside an operation schema: resolve against the document itself.
@@ -114,6 +120,7 @@ export class OpenApiValidator {
           database,
           segments,
           literalCount: segments.filter((s) => 'literal' in s).length,
+          typeHints: [],
           pathParams,
           queryParams,
           body: undefined,
@@ -125,6 +132,7 @@ export class OpenApiValidator {
           const required = rb.required === true;
           if (jsonType) {
             const schema = (content[jsonType]?.schema ?? {}) as Json;
+            operation.typeHints = typeHints(fragment, schema);
             operation.body = {
               json: true,
               required,
@@ -188,7 +196,14 @@ export class OpenApiValidator {
   }
 
   private check(method: string, url: ParsedUrl, body: RequestBody): ValidationResult {
-    const ops = this.candidates(method, url.segments);
+    let ops = this.candidates(method, url.segments);
+    // Fragment variants (`/_api/index#persistent`, `/_api/view#searchalias`) are told apart by the
+    // body's `type`: when it names some variants, only those are considered.
+    const type = body.kind === 'json' && isPlainObject(body.json) ? body.json.type : undefined;
+    if (ops.length > 1 && typeof type === 'string') {
+      const typed = ops.filter((op) => op.typeHints.includes(type));
+      if (typed.length > 0) ops = typed;
+    }
     if (ops.length === 0) {
       const others = [...this.byMethod.entries()]
         .filter(([m, list]) => m !== method && list.some((op) => templateMatches(op, url.segments)))
@@ -210,6 +225,54 @@ export class OpenApiValidator {
     }
     return best as ValidationResult;
   }
+}
+
+/**
+ * Corrections to the description where its schema contradicts its own prose and the recorded server
+ * behaviour. Each is applied only when the document still has the wrong shape.
+ */
+const PATCHES: Array<{ path: string; method: string; why: string; apply: (schema: Json) => boolean }> = [
+  {
+    path: '/_db/{database-name}/_api/index#inverted',
+    method: 'post',
+    why: '`fields` items may be attribute-path strings or objects (prose and RestIndexCreateNewInverted)',
+    apply: (schema) => {
+      const fields = (schema.properties as Record<string, Json> | undefined)?.fields;
+      const items = fields?.items as Json | undefined;
+      if (!fields || !items || items.type !== 'object') return false;
+      fields.items = { anyOf: [{ type: 'string' }, items] };
+      return true;
+    },
+  },
+];
+
+function applyPatches(doc: Json): void {
+  const paths = (doc.paths ?? {}) as Record<string, Record<string, Json>>;
+  for (const patch of PATCHES) {
+    const op = paths[patch.path]?.[patch.method];
+    const content = (op?.requestBody as Json | undefined)?.content as Record<string, Json> | undefined;
+    const schema = content?.['application/json']?.schema as Json | undefined;
+    if (schema) patch.apply(schema);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function typeHints(fragment: string | undefined, schema: Json): string[] {
+  const hints = new Set<string>();
+  const typeProp = (schema.properties as Record<string, Json> | undefined)?.type;
+  if (fragment) hints.add(fragment);
+  if (typeProp && typeof typeProp === 'object') {
+    if (typeof typeProp.example === 'string') hints.add(typeProp.example);
+    if (Array.isArray(typeProp.enum)) for (const v of typeProp.enum) if (typeof v === 'string') hints.add(v);
+    // "Needs to be set to `\"mdi\"` or `\"mdi-prefixed\"`."
+    if (fragment && typeof typeProp.description === 'string') {
+      for (const m of typeProp.description.matchAll(/`"([\w-]+)"`/g)) hints.add(m[1] as string);
+    }
+  }
+  return [...hints];
 }
 
 function isEmptyObject(value: unknown): boolean {

@@ -402,8 +402,8 @@ export function bigCursor(
 
 /**
  * Async job: the request matched by `match` with `x-arango-async: store` answers 202 with
- * `x-arango-async-id`; GET /_api/job/<id> answers 204 `pendingPolls` times, then 200; PUT
- * /_api/job/<id> answers the stored result once (with `x-arango-async-id`, as recorded) and 404 after;
+ * `x-arango-async-id`; the first `pendingPolls` GET or PUT /_api/job/<id> answer 204 (pending), then GET answers 200 and
+ * PUT /_api/job/<id> answers the stored result once (with `x-arango-async-id`, as recorded) and 404 after;
  * PUT /_api/job/<id>/cancel and DELETE /_api/job/<id> answer `{ result: true }`.
  */
 export function asyncJob(options: {
@@ -444,14 +444,9 @@ export function asyncJob(options: {
   ];
   const polls = options.pendingPolls ?? 0;
   if (polls > 0) {
+    // One budget for GET and PUT polls together (DELETE and cancel are matched above).
     entries.push({
-      match: { method: 'GET', path: jobPath },
-      respond: { status: 204 },
-      times: polls,
-      when: { [key]: 'stored' },
-    });
-    entries.push({
-      match: { method: 'PUT', path: jobPath },
+      match: { path: jobPath },
       respond: { status: 204 },
       times: polls,
       when: { [key]: 'stored' },
