@@ -114,6 +114,29 @@ describe('RefreshingTokenProvider', () => {
     expect(fetchToken.mock.calls[1]![0]).toBeInstanceOf(AbortSignal);
   });
 
+  it('short-lived tokens are renewed at half their lifetime, not on every call', async () => {
+    let now = 0;
+    const fetchToken = vi.fn(async () => ({ token: `short-${now}-tok`, expiresAt: now + 20_000 }));
+    const p = new RefreshingTokenProvider({ fetchToken, refreshEarlyMs: 30_000, now: () => now });
+    await p.getToken();
+    now = 9_999;
+    await p.getToken();
+    expect(fetchToken).toHaveBeenCalledTimes(1);
+    now = 10_000;
+    expect(await p.getToken()).toBe('short-10000-tok');
+    expect(fetchToken).toHaveBeenCalledTimes(2);
+  });
+
+  it('a token without expiry (or with NaN) is kept until invalidated', async () => {
+    let now = 0;
+    const fetchToken = vi.fn(async () => ({ token: 'forever-tok', expiresAt: Number.NaN }));
+    const p = new RefreshingTokenProvider({ fetchToken, now: () => now });
+    await p.getToken();
+    now = 1e12;
+    await p.getToken();
+    expect(fetchToken).toHaveBeenCalledTimes(1);
+  });
+
   it('an early refresh that fails keeps the still-valid token; an expired one fails', async () => {
     let now = 0;
     const fetchToken = vi

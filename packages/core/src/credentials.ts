@@ -122,7 +122,7 @@ export interface TokenSet {
 export interface RefreshingTokenProviderOptions {
   /** Obtains a new token; `previous` is the last token set (with its refresh token) when there was one. */
   fetchToken: (signal?: AbortSignal, previous?: TokenSet) => Promise<TokenSet>;
-  /** Refresh this long before `expiresAt`. Default 30000 ms. */
+  /** Refresh this long before `expiresAt` (at most half the token's lifetime). Default 30000 ms. */
   refreshEarlyMs?: number;
   now?: () => number;
   /** Header to set. Default 'authorization'. */
@@ -156,6 +156,8 @@ export class RefreshingTokenProvider implements CredentialsProvider {
   readonly #header: string;
   readonly #scheme: string | undefined;
   #tokens: TokenSet | undefined;
+  /** When the current token must be renewed: `refreshEarlyMs` before expiry, capped at half its lifetime. */
+  #refreshAt = Number.POSITIVE_INFINITY;
   /** The last token set, kept after `invalidate()` so its refresh token can still be used. */
   #previous: TokenSet | undefined;
   #flight: Flight | undefined;
@@ -199,10 +201,7 @@ export class RefreshingTokenProvider implements CredentialsProvider {
   getToken(signal?: AbortSignal): Promise<string> {
     const tokens = this.#tokens;
     if (tokens) {
-      const { expiresAt } = tokens;
-      if (expiresAt === undefined || this.#now() < expiresAt - this.#refreshEarlyMs) {
-        return Promise.resolve(tokens.token);
-      }
+      if (this.#now() < this.#refreshAt) return Promise.resolve(tokens.token);
     }
     return this.#refresh(tokens, signal);
   }
@@ -263,6 +262,14 @@ export class RefreshingTokenProvider implements CredentialsProvider {
     const old = this.#tokens ?? this.#previous;
     if (old && old.token !== next.token) this.#retire(old.token);
     this.#tokens = { ...next };
+    const { expiresAt } = next;
+    if (typeof expiresAt === 'number' && !Number.isNaN(expiresAt)) {
+      const now = this.#now();
+      // Short-lived tokens would otherwise be refreshed on every call.
+      this.#refreshAt = expiresAt - Math.min(this.#refreshEarlyMs, Math.max(0, (expiresAt - now) / 2));
+    } else {
+      this.#refreshAt = Number.POSITIVE_INFINITY;
+    }
     this.#previous = undefined;
     return this.#tokens;
   }
