@@ -196,6 +196,10 @@ export interface IgniteHandshakeOptions {
   tls?: boolean | ConnectionOptions;
   user?: string;
   password?: string;
+  /** Protocol version to propose; default 1.7.0. */
+  version?: readonly [number, number, number];
+  /** Client feature mask (≥ 1.7.0); the server answers with the subset it supports. Default empty. */
+  features?: Uint8Array;
   timeoutMs?: number;
 }
 
@@ -206,7 +210,7 @@ export interface IgniteHandshakeResult {
   version: string;
   /** The answering node's id (protocol ≥ 1.4). */
   nodeId?: string;
-  /** The server's feature bitmask (protocol ≥ 1.7). */
+  /** Features both sides support: the server echoes the subset of the client's mask it knows (≥ 1.7). */
   features?: Buffer;
   /** On failure: the server's status code (2000 = AUTH_FAILED) and message. */
   status?: number;
@@ -226,18 +230,32 @@ function igniteString(value: string): Buffer {
   return Buffer.concat([head, bytes]);
 }
 
-/** Builds the 1.7.0 handshake frame (length prefix included). */
-export function igniteHandshakeRequest(user?: string, password?: string): Buffer {
-  const body = Buffer.alloc(1 + 2 + 2 + 2 + 1 + 5);
+/**
+ * Builds a handshake frame (length prefix included) for `version` (default 1.7.0). From 1.7.0 on it
+ * carries the client's feature mask (default empty; bit 0 USER_ATTRIBUTES must stay off: no attribute
+ * map is sent); credentials need ≥ 1.1.0.
+ */
+export function igniteHandshakeRequest(
+  user?: string,
+  password?: string,
+  version: readonly [number, number, number] = [1, 7, 0],
+  features: Uint8Array = new Uint8Array(0),
+): Buffer {
+  const [major, minor, patch] = version;
+  const withFeatures = major > 1 || (major === 1 && minor >= 7);
+  const body = Buffer.alloc(8 + (withFeatures ? 5 : 0));
   let o = 0;
   o = body.writeUInt8(1, o); // handshake op
-  o = body.writeInt16LE(1, o);
-  o = body.writeInt16LE(7, o);
-  o = body.writeInt16LE(0, o);
+  o = body.writeInt16LE(major, o);
+  o = body.writeInt16LE(minor, o);
+  o = body.writeInt16LE(patch, o);
   o = body.writeUInt8(2, o); // thin client
-  o = body.writeUInt8(TYPE_BYTE_ARRAY, o); // features: empty mask (USER_ATTRIBUTES off, so no map)
-  body.writeInt32LE(0, o);
+  if (withFeatures) {
+    o = body.writeUInt8(TYPE_BYTE_ARRAY, o);
+    body.writeInt32LE(features.length, o);
+  }
   const parts: Buffer[] = [body];
+  if (withFeatures) parts.push(Buffer.from(features));
   if (user !== undefined) parts.push(igniteString(user), igniteString(password ?? ''));
   const payload = Buffer.concat(parts);
   const len = Buffer.alloc(4);
@@ -246,7 +264,10 @@ export function igniteHandshakeRequest(user?: string, password?: string): Buffer
 }
 
 /** Parses a handshake response payload (after its int length). */
-export function parseIgniteHandshakeResponse(buf: Buffer): IgniteHandshakeResult {
+export function parseIgniteHandshakeResponse(
+  buf: Buffer,
+  proposed: readonly [number, number, number] = [1, 7, 0],
+): IgniteHandshakeResult {
   let o = 0;
   const need = (n: number) => {
     if (o + n > buf.length) throw new Error(`truncated Ignite handshake response (${buf.length} bytes)`);
@@ -254,7 +275,7 @@ export function parseIgniteHandshakeResponse(buf: Buffer): IgniteHandshakeResult
   need(1);
   const success = buf.readUInt8(o++);
   if (success === 1) {
-    const result: IgniteHandshakeResult = { ok: true, version: '1.7.0' };
+    const result: IgniteHandshakeResult = { ok: true, version: proposed.join('.') };
     if (o < buf.length && buf[o] === TYPE_BYTE_ARRAY) {
       need(5);
       const n = buf.readInt32LE(o + 1);
@@ -304,7 +325,8 @@ export function igniteHandshake(opts: IgniteHandshakeOptions): Promise<IgniteHan
   const timeoutMs = opts.timeoutMs ?? 3000;
   return new Promise((resolve, reject) => {
     let socket: Socket;
-    const request = igniteHandshakeRequest(opts.user, opts.password);
+    const version = opts.version ?? [1, 7, 0];
+    const request = igniteHandshakeRequest(opts.user, opts.password, version, opts.features);
     if (opts.tls) {
       const tlsOpts: ConnectionOptions = opts.tls === true ? {} : opts.tls;
       socket = tlsConnect({ host, port: opts.port, servername: 'localhost', ...tlsOpts }, () =>
@@ -337,7 +359,7 @@ export function igniteHandshake(opts: IgniteHandshakeOptions): Promise<IgniteHan
       }
       if (received.length < 4 + len) return;
       try {
-        finish(undefined, parseIgniteHandshakeResponse(received.subarray(4, 4 + len)));
+        finish(undefined, parseIgniteHandshakeResponse(received.subarray(4, 4 + len), version));
       } catch (err) {
         finish(err as Error);
       }
