@@ -24,7 +24,7 @@ import * as grpc from '@grpc/grpc-js';
 import { withLock } from '../lock.js';
 import { binDir, cacheRoot, ensureDir, runDir } from '../paths.js';
 import { httpOk, tcpOpen, waitUntil } from '../probe.js';
-import { run, runAsync, spawnServerProcess } from '../process.js';
+import { run, runAsync, spawnServerProcess, stopProcesses } from '../process.js';
 import type { Logger, ServerDef, ServerInfo, ServerName } from '../types.js';
 
 export const DGRAPH_VERSION = 'v25.4.0';
@@ -258,7 +258,12 @@ async function startDgraph(layout: Layout, log: Logger): Promise<void> {
     { log: 'zero.log', cwd: data },
   );
   // Alpha retries zero on its own, but waiting here gives a clear error when zero cannot start.
-  await waitUntil(() => httpOk(`http://127.0.0.1:${p.zeroHttp}/health`), 30_000, `${layout.name} zero`);
+  try {
+    await waitUntil(() => httpOk(`http://127.0.0.1:${p.zeroHttp}/health`), 30_000, `${layout.name} zero`);
+  } catch (err) {
+    await stopProcesses(layout.name, 2000);
+    throw new Error(`${(err as Error).message}; see ${join(dir, 'zero.log')}`);
+  }
 
   const alphaArgs = [
     'alpha',
