@@ -205,7 +205,7 @@ export class AQL extends ApiGroup {
   }
 
   /** Runs a query; the result is a cursor (`for await (const doc of cursor)`). */
-  execute<T = any>(query: string, options: ExecuteOptions = {}): Promise<Cursor<T>> {
+  async execute<T = any>(query: string, options: ExecuteOptions = {}): Promise<Cursor<T>> {
     return executeCursor<T>(this._exec, this._db, cursorBody(query, options), options);
   }
 

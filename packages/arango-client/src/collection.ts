@@ -147,7 +147,10 @@ export function stripMeta<T extends object>(doc: T): Partial<T> {
 }
 
 /** Items of a multi-document body: keys stay strings, bodies become `{ _key, _rev? }`. */
-function selectorItems(documents: DocumentSelector[], collection: string): Array<string | { _key: string; _rev?: string }> {
+function selectorItems(
+  documents: DocumentSelector[],
+  collection: string,
+): Array<string | { _key: string; _rev?: string }> {
   if (!Array.isArray(documents)) throw new DocumentParseError('documents must be an array');
   return documents.map((d) => {
     const h = parseHandle(d, collection);
@@ -313,7 +316,9 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
 
   /** Compacts the collection's data (RocksDB). */
   async compact(options?: CallOptions): Promise<CollectionProperties> {
-    return formatCollection(await this._call(this._req('PUT', `${this.#colPrefix}/compact`), CollectionConfigureError, options));
+    return formatCollection(
+      await this._call(this._req('PUT', `${this.#colPrefix}/compact`), CollectionConfigureError, options),
+    );
   }
   /** Shard ids (cluster only); with `details` each shard's servers. */
   async shards(options?: CallOptions & { details?: boolean }): Promise<string[] | Record<string, string[]>> {
@@ -350,7 +355,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
    * Hash indexes are persistent indexes since ArangoDB 3.7 (the `hash` type is gone from 3.12's API):
    * this creates a persistent index and says so once through `process.emitWarning`.
    */
-  addHashIndex(
+  async addHashIndex(
     o: CallOptions & {
       fields: string[];
       unique?: boolean;
@@ -367,7 +372,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
     return this.addPersistentIndex(o);
   }
   /** Skiplist indexes are persistent indexes since ArangoDB 3.7: creates one and warns once. */
-  addSkiplistIndex(
+  async addSkiplistIndex(
     o: CallOptions & {
       fields: string[];
       unique?: boolean;
@@ -383,7 +388,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
     );
     return this.addPersistentIndex(o);
   }
-  addPersistentIndex(
+  async addPersistentIndex(
     o: CallOptions & {
       fields: string[];
       unique?: boolean;
@@ -412,7 +417,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
       o,
     );
   }
-  addFulltextIndex(
+  async addFulltextIndex(
     o: CallOptions & { fields: string[]; minLength?: number; name?: string; inBackground?: boolean },
   ): Promise<IndexInfo> {
     return this._addIndex(
@@ -426,7 +431,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
       o,
     );
   }
-  addGeoIndex(
+  async addGeoIndex(
     o: CallOptions & {
       fields: string[];
       geoJson?: boolean;
@@ -448,7 +453,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
     );
   }
   /** TTL index; `expiryTime` in seconds (sent as `expireAfter`). */
-  addTtlIndex(
+  async addTtlIndex(
     o: CallOptions & { fields: string[]; expiryTime: number; name?: string; inBackground?: boolean },
   ): Promise<IndexInfo> {
     return this._addIndex(
@@ -463,7 +468,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
     );
   }
   /** Inverted index; any other property of the server's API may be passed through. */
-  addInvertedIndex(
+  async addInvertedIndex(
     o: CallOptions & {
       fields: Array<string | Record<string, unknown>>;
       name?: string;
@@ -475,7 +480,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
     return this._addIndex({ ...rest, type: 'inverted' }, o);
   }
   /** Multi-dimensional index (`mdi`, or `mdi-prefixed` when `prefixFields` are given). */
-  addMdiIndex(
+  async addMdiIndex(
     o: CallOptions & {
       fields: string[];
       fieldValueTypes?: 'double';
@@ -728,16 +733,14 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
     documents: DocumentSelector[],
     o: DeleteOptions = {},
   ): Promise<Array<DocumentMetadata | ArangoServerError> | true> {
-    const body = documents.map((d) => {
-      const h = this._handle(d);
-      return h.rev !== undefined ? { _key: h.key, _rev: h.rev } : h.key;
-    });
+    const body = selectorItems(documents, this.#name);
+    const withRevs = body.some((b) => typeof b === 'object' && b._rev !== undefined);
     const req = this._req('DELETE', this.#docPrefix, {
       query: {
         waitForSync: o.sync,
         returnOld: o.returnOld,
         silent: o.silent,
-        ignoreRevs: o.checkRev === false ? true : undefined,
+        ignoreRevs: o.checkRev === false ? true : withRevs ? false : undefined,
       },
       body,
     });
@@ -789,7 +792,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
   }
 
   /** Documents matching all `filters` (equality), as a cursor. */
-  find(
+  async find(
     filters: Filters,
     o: CallOptions & { skip?: number; limit?: number; allowDirtyRead?: boolean } = {},
   ): Promise<Cursor<Document<T>>> {
@@ -805,7 +808,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
   }
 
   /** All documents, as a streaming cursor. */
-  all(
+  async all(
     o: CallOptions & { skip?: number; limit?: number; batchSize?: number } = {},
   ): Promise<Cursor<Document<T>>> {
     const bindVars: Record<string, unknown> = { '@collection': this.#name };
@@ -841,7 +844,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
   }
 
   /** Updates every document matching `filters` with `body`; returns the number updated. */
-  updateMatch(
+  async updateMatch(
     filters: Filters,
     body: Record<string, unknown>,
     o: CallOptions & { limit?: number; keepNone?: boolean; sync?: boolean; merge?: boolean } = {},
@@ -862,7 +865,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
     );
   }
   /** Replaces every document matching `filters` with `body`; returns the number replaced. */
-  replaceMatch(
+  async replaceMatch(
     filters: Filters,
     body: Record<string, unknown>,
     o: CallOptions & { limit?: number; sync?: boolean } = {},
@@ -878,7 +881,10 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
     );
   }
   /** Deletes every document matching `filters`; returns the number deleted. */
-  deleteMatch(filters: Filters, o: CallOptions & { limit?: number; sync?: boolean } = {}): Promise<number> {
+  async deleteMatch(
+    filters: Filters,
+    o: CallOptions & { limit?: number; sync?: boolean } = {},
+  ): Promise<number> {
     const bindVars: Record<string, unknown> = { sync: o.sync ?? false };
     return this.#matchQuery('REMOVE doc', filters, bindVars, o.limit, '{ waitForSync: @sync }', o);
   }

@@ -181,7 +181,8 @@ export class StandardDatabase extends ApiGroup {
 
   /** Key generator types the server supports. */
   async keyGenerators(options?: CallOptions): Promise<string[]> {
-    return (await this._call(this._req('GET', '/_api/key-generators'), CollectionListError, options)).keyGenerators;
+    return (await this._call(this._req('GET', '/_api/key-generators'), CollectionListError, options))
+      .keyGenerators;
   }
 
   // --- databases -------------------------------------------------------------------------------
@@ -358,35 +359,35 @@ export class StandardDatabase extends ApiGroup {
 
   // --- documents by id -------------------------------------------------------------------------
   /** A document by id (`students/lola`) or body with `_id`; null when missing. */
-  document<T extends Record<string, any> = Record<string, any>>(
+  async document<T extends Record<string, any> = Record<string, any>>(
     document: DocumentSelector,
     o?: ReadOptions,
   ): Promise<Document<T> | null> {
     return this.collection<T>(parseHandle(document).collection).get(document, o);
   }
-  hasDocument(document: DocumentSelector, o?: ReadOptions): Promise<boolean> {
+  async hasDocument(document: DocumentSelector, o?: ReadOptions): Promise<boolean> {
     return this.collection(parseHandle(document).collection).has(document, o);
   }
-  insertDocument(
+  async insertDocument(
     collection: string,
     document: Record<string, unknown>,
     o?: InsertOptions,
   ): Promise<DocumentMetadata & { [k: string]: any }> {
     return this.collection(collection).insert(document, o);
   }
-  updateDocument(
+  async updateDocument(
     document: DocumentSelector & object,
     o?: UpdateOptions,
   ): Promise<DocumentMetadata & { [k: string]: any }> {
     return this.collection(parseHandle(document).collection).update(document as any, o);
   }
-  replaceDocument(
+  async replaceDocument(
     document: DocumentSelector & object,
     o?: ReplaceOptions,
   ): Promise<DocumentMetadata & { [k: string]: any }> {
     return this.collection(parseHandle(document).collection).replace(document as any, o);
   }
-  deleteDocument(
+  async deleteDocument(
     document: DocumentSelector,
     o?: DeleteOptions,
   ): Promise<(DocumentMetadata & { [k: string]: any }) | boolean> {

@@ -178,7 +178,7 @@ export class EdgeCollection<T extends Record<string, any> = Record<string, any>>
   protected readonly _kind = 'edge' as const;
 
   /** Inserts an edge from `from` to `to` (ids or bodies with `_id`) carrying `data`. */
-  link(
+  async link(
     from: DocumentSelector,
     to: DocumentSelector,
     o: InsertOptions & { data?: Record<string, unknown> } = {},
@@ -366,43 +366,43 @@ export class Graph extends ApiGroup {
   }
 
   // --- vertices and edges by id ----------------------------------------------------------------
-  insertVertex(collection: string, vertex: Record<string, unknown>, o?: InsertOptions) {
+  async insertVertex(collection: string, vertex: Record<string, unknown>, o?: InsertOptions) {
     return this.vertexCollection(collection).insert(vertex, o);
   }
-  vertex(vertex: DocumentSelector, o?: ReadOptions) {
+  async vertex(vertex: DocumentSelector, o?: ReadOptions) {
     return this.vertexCollection(parseHandle(vertex).collection).get(vertex, o);
   }
   async hasVertex(vertex: DocumentSelector, o?: ReadOptions): Promise<boolean> {
     return (await this.vertex(vertex, o)) !== null;
   }
-  updateVertex(vertex: DocumentSelector & object, o?: UpdateOptions) {
+  async updateVertex(vertex: DocumentSelector & object, o?: UpdateOptions) {
     return this.vertexCollection(parseHandle(vertex).collection).update(vertex as any, o);
   }
-  replaceVertex(vertex: DocumentSelector & object, o?: ReplaceOptions) {
+  async replaceVertex(vertex: DocumentSelector & object, o?: ReplaceOptions) {
     return this.vertexCollection(parseHandle(vertex).collection).replace(vertex as any, o);
   }
-  deleteVertex(vertex: DocumentSelector, o?: DeleteOptions) {
+  async deleteVertex(vertex: DocumentSelector, o?: DeleteOptions) {
     return this.vertexCollection(parseHandle(vertex).collection).delete(vertex, o);
   }
-  insertEdge(collection: string, edge: Record<string, unknown>, o?: InsertOptions) {
+  async insertEdge(collection: string, edge: Record<string, unknown>, o?: InsertOptions) {
     return this.edgeCollection(collection).insert(edge, o);
   }
-  edge(edge: DocumentSelector, o?: ReadOptions) {
+  async edge(edge: DocumentSelector, o?: ReadOptions) {
     return this.edgeCollection(parseHandle(edge).collection).get(edge, o);
   }
   async hasEdge(edge: DocumentSelector, o?: ReadOptions): Promise<boolean> {
     return (await this.edge(edge, o)) !== null;
   }
-  updateEdge(edge: DocumentSelector & object, o?: UpdateOptions) {
+  async updateEdge(edge: DocumentSelector & object, o?: UpdateOptions) {
     return this.edgeCollection(parseHandle(edge).collection).update(edge as any, o);
   }
-  replaceEdge(edge: DocumentSelector & object, o?: ReplaceOptions) {
+  async replaceEdge(edge: DocumentSelector & object, o?: ReplaceOptions) {
     return this.edgeCollection(parseHandle(edge).collection).replace(edge as any, o);
   }
-  deleteEdge(edge: DocumentSelector, o?: DeleteOptions) {
+  async deleteEdge(edge: DocumentSelector, o?: DeleteOptions) {
     return this.edgeCollection(parseHandle(edge).collection).delete(edge, o);
   }
-  link(
+  async link(
     collection: string,
     from: DocumentSelector,
     to: DocumentSelector,
@@ -410,7 +410,7 @@ export class Graph extends ApiGroup {
   ) {
     return this.edgeCollection(collection).link(from, to, o);
   }
-  edges(
+  async edges(
     collection: string,
     vertex: DocumentSelector,
     o?: CallOptions & { direction?: 'in' | 'out' | 'any' },
