@@ -145,7 +145,8 @@ const COLLECTION = hintByCode.get(TypeCode.COLLECTION)!;
 function inferHint(v: unknown): Hint | ComplexTypeDescriptor {
   switch (typeof v) {
     case 'number':
-      return hintByCode.get(Number.isInteger(v) ? TypeCode.LONG : TypeCode.DOUBLE)!;
+      // Integers → LongObject (pygridgain); fractions, NaN, ±Infinity and |v| ≥ 2^63 → DoubleObject.
+      return hintByCode.get(Number.isInteger(v) && Math.abs(v) < TWO_63 ? TypeCode.LONG : TypeCode.DOUBLE)!;
     case 'string':
       return hintByCode.get(TypeCode.STRING)!;
     case 'boolean':
@@ -852,8 +853,11 @@ function readAny(r: BinaryReader, depth: number): unknown {
       if (nanos < 0 || nanos > 999_999) throw malformed(`timestamp nanos ${nanos} outside 0..999999`);
       return new Timestamp(ms, nanos);
     }
-    case TypeCode.TIME:
-      return new Time(Number(r.readInt64()));
+    case TypeCode.TIME: {
+      const ms = r.readLong();
+      if (typeof ms === 'bigint') throw malformed(`time ${ms} ms is out of range`);
+      return new Time(ms);
+    }
     case TypeCode.DECIMAL:
       return readDecimalBody(r);
     case TypeCode.ENUM:
@@ -1087,7 +1091,15 @@ function derivedType(reg: BinaryTypeRegistry, meta: BinaryTypeMeta): ComplexType
     schema[f.name] = h ?? BinaryObject;
     hints.push(h);
   }
-  const desc = makeType(meta.typeName, schema, false, hints, meta)[DESCRIPTOR];
+  let desc: ComplexTypeDescriptor;
+  try {
+    desc = makeType(meta.typeName, schema, false, hints, meta)[DESCRIPTOR];
+  } catch (e) {
+    throw new ProtocolError(`Unusable metadata for binary type ${meta.typeId}: ${(e as Error).message}`, {
+      code: 'ERR_PROTOCOL_MALFORMED',
+      cause: e,
+    });
+  }
   m.set(meta.typeId, desc);
   return desc;
 }
@@ -1206,7 +1218,11 @@ function resolveObject(o: BinaryObject, st: ResolveState, depth: number): unknow
       r.offset = base + offsets[i]!;
       r.handles = undefined;
       const v = readAny(r, depth + 1);
-      inst[names?.get(id) ?? `field${id}`] = resolveAny(v, st, depth + 1);
+      const value = resolveAny(v, st, depth + 1);
+      const name = names?.get(id) ?? `field${id}`;
+      if (name === '__proto__')
+        Object.defineProperty(inst, name, { value, enumerable: true, writable: true });
+      else inst[name] = value;
     }
   } catch (e) {
     byBuf.delete(o.start);

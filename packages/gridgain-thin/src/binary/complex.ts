@@ -222,13 +222,18 @@ export function makeType<S extends Schema>(
     enumValues: [],
     schemas: names.length ? [{ schemaId, fieldIds: ids }] : [],
   };
+  const nameSet = new Set(names);
   const cls = class {
     constructor(fields?: Record<string, unknown>) {
       const self = this as Record<string, unknown>;
-      for (const n of names) self[n] = fields?.[n] ?? null;
+      for (const n of names) {
+        const value = fields?.[n] ?? null;
+        if (n === '__proto__') Object.defineProperty(self, n, { value, enumerable: true, writable: true });
+        else self[n] = value;
+      }
       if (fields) {
         for (const k of Object.keys(fields)) {
-          if (!idToName.has(fieldIdOf(k))) throw new UsageError(`${typeName} has no field '${k}'`);
+          if (!nameSet.has(k)) throw new UsageError(`${typeName} has no field '${k}'`);
         }
       }
     }
