@@ -2,10 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 // Tests import workspace packages through the "source" export condition, so they run against src/
 // without a build step; the CommonJS interop tests load dist/ on purpose.
-const resolve = { conditions: ['source'] };
+const resolve = { conditions: ['dbwire:source'] };
+const ssr = { resolve: { conditions: ['dbwire:source'], externalConditions: ['dbwire:source'] } };
 
 export default defineConfig({
   resolve,
+  ssr,
   test: {
     coverage: {
       provider: 'v8',
@@ -16,6 +18,7 @@ export default defineConfig({
     projects: [
       {
         resolve,
+        ssr,
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'tooling/*/src/**/*.test.ts'],
@@ -24,6 +27,7 @@ export default defineConfig({
       },
       {
         resolve,
+        ssr,
         test: {
           name: 'integration',
           include: ['packages/*/test/**/*.test.ts', 'tooling/*/test/**/*.test.ts'],
