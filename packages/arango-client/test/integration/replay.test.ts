@@ -134,13 +134,11 @@ const CASES: Case[] = [
   {
     keys: ['HttpGharialAddEdgeCol_single#0'],
     run: async ({ db }) => {
-      const works = await db
-        .graph('social')
-        .createEdgeDefinition({
-          edgeCollection: 'works_in',
-          fromVertexCollections: ['female', 'male'],
-          toVertexCollections: ['city'],
-        });
+      const works = await db.graph('social').createEdgeDefinition({
+        edgeCollection: 'works_in',
+        fromVertexCollections: ['female', 'male'],
+        toVertexCollections: ['city'],
+      });
       expect(works.name).toBe('works_in');
       expect(works.graphName).toBe('social');
     },
