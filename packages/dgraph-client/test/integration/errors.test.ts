@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
+import { useServer } from '@dbwire/test-servers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ConnectionError,
+  DgraphClient,
+  DgraphClientStub,
+  DgraphServerError,
+  Operation,
+  TxnFinishedError,
+  UnavailableError,
+  UsageError,
+} from '../../src/index.js';
+import { holdServerLock } from './server-lock.js';
+
+const sfx = randomBytes(4).toString('hex');
+const NAME = `ename_${sfx}`;
+let addr: string;
+let client: DgraphClient;
+
+holdServerLock('dgraph');
+
+beforeAll(async () => {
+  const info = await useServer('dgraph');
+  addr = info.endpoints[0]!;
+  client = new DgraphClient(new DgraphClientStub(addr));
+  await client.alter(new Operation({ schema: `${NAME}: string @index(exact) .` }));
+});
+
+afterAll(() => client?.close());
+
+/** A plain TCP forwarder to the real server, so one "alpha" can be stopped mid-test. */
+async function forwarder(target: string): Promise<{ addr: string; stop: () => Promise<void> }> {
+  const [host, port] = [
+    target.slice(0, target.lastIndexOf(':')),
+    Number(target.slice(target.lastIndexOf(':') + 1)),
+  ];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((inbound) => {
+    const outbound = tcpConnect(port, host);
+    sockets.add(inbound).add(outbound);
+    inbound.pipe(outbound).pipe(inbound);
+    const end = () => {
+      inbound.destroy();
+      outbound.destroy();
+    };
+    inbound.on('error', end).on('close', end);
+    outbound.on('error', end).on('close', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port: local } = server.address() as { port: number };
+  return {
+    addr: `127.0.0.1:${local}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      }),
+  };
+}
+
+describe('bad input → typed errors, no hang', () => {
+  it('malformed DQL → DgraphServerError with the server message; the txn is finished', async () => {
+    const txn = client.txn();
+    const err = await txn.query(`{ all(func: eq(${NAME}, "x") { uid }`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DgraphServerError);
+    expect((err as Error).message).toMatch(/Unclosed|lexing|brackets/i);
+    await expect(txn.query('{ q(func: has(x)) { uid } }')).rejects.toBeInstanceOf(TxnFinishedError);
+  });
+
+  it('invalid schema → DgraphServerError', async () => {
+    const err = await client.alter(new Operation({ schema: `${NAME}: strin .` })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DgraphServerError);
+    expect((err as Error).message).toMatch(/Undefined Type|strin/);
+  });
+
+  it('invalid mutation payload → DgraphServerError', async () => {
+    const err = await client
+      .txn()
+      .mutate({ setNquads: 'this is not an nquad', commitNow: true })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DgraphServerError);
+  });
+
+  it('bad arguments are UsageErrors before any I/O', async () => {
+    await expect(client.txn().query(42 as never)).rejects.toBeInstanceOf(UsageError);
+    await expect(client.alter({ schema: 5 } as never)).rejects.toBeInstanceOf(UsageError);
+    await expect(client.runDql('')).rejects.toBeInstanceOf(UsageError);
+    await expect(
+      client.txn().query('{ q(func: has(x)) { uid } }', { timeout: Number.NaN }),
+    ).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it("wrong port (Dgraph's HTTP port) → ConnectionError with a gRPC-port hint", async () => {
+    const info = await useServer('dgraph');
+    const http = (info.http as string | undefined) ?? addr.replace(/:\d+$/, ':8080');
+    const httpAddr = http.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+    const wrong = new DgraphClient(new DgraphClientStub(httpAddr));
+    try {
+      const started = Date.now();
+      const err = await wrong.checkVersion().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConnectionError);
+      expect((err as Error).message).toMatch(/gRPC port/);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      wrong.close();
+    }
+  });
+
+  it('closed port → UnavailableError quickly', async () => {
+    const fwd = await forwarder(addr);
+    await fwd.stop();
+    const dead = new DgraphClient(new DgraphClientStub(fwd.addr));
+    try {
+      const started = Date.now();
+      const err = await dead
+        .txn()
+        .query('{ q(func: has(x)) { uid } }')
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UnavailableError);
+      expect((err as Error).message).toContain(fwd.addr);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      dead.close();
+    }
+  });
+
+  it('unreachable host → ConnectionError within the connect timeout', async () => {
+    // (Behind an HTTP proxy from the environment the blackhole address answers through the proxy;
+    // either way the call fails fast with a typed connection error.)
+    for (const target of ['10.255.255.1:9080', 'no-such-host.invalid:9080']) {
+      const dead = new DgraphClient(new DgraphClientStub(target, undefined, { connectTimeout: 1 }));
+      try {
+        const started = Date.now();
+        const err = await dead.checkVersion().catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(ConnectionError);
+        expect((err as Error).message).toContain(target);
+        expect(Date.now() - started).toBeLessThan(5_000);
+      } finally {
+        dead.close();
+      }
+    }
+  });
+});
+
+describe('several stubs', () => {
+  it('spreads calls and keeps working when one alpha stops', async () => {
+    const fwd = await forwarder(addr);
+    const viaProxy = new DgraphClientStub(fwd.addr);
+    const direct = new DgraphClientStub(addr);
+    const multi = new DgraphClient(viaProxy, direct);
+    try {
+      for (let i = 0; i < 4; i++) expect(await multi.checkVersion()).toMatch(/^v/);
+      await fwd.stop();
+      // Reads fail over at once (safe to resend); the failure marks the stopped stub down, so the
+      // writes and commits that follow go to the live alpha. (A write in flight at the very moment
+      // a connection drops is not resent: it may have been applied.)
+      for (let i = 0; i < 4; i++) {
+        const res = await multi.txn({ readOnly: true }).query(`{ q(func: has(${NAME})) { count(uid) } }`);
+        expect(res.data.q).toBeDefined();
+      }
+      for (let i = 0; i < 6; i++) {
+        await multi.txn().mutate({ setObj: { [NAME]: `multi-${i}` }, commitNow: true });
+        const txn = multi.txn();
+        await txn.mutate({ setObj: { [NAME]: `multi-txn-${i}` } });
+        await txn.commit();
+        const res = await multi
+          .txn({ readOnly: true })
+          .query(`{ q(func: eq(${NAME}, "multi-${i}")) { ${NAME} } }`);
+        expect(res.data.q).toHaveLength(1);
+      }
+      expect(viaProxy.downUntil).toBeGreaterThan(0);
+    } finally {
+      multi.close();
+    }
+    expect(viaProxy.closed && direct.closed).toBe(true);
+  });
+
+  it('a client whose stubs are all closed refuses calls with UsageError', async () => {
+    const s = new DgraphClientStub(addr);
+    const c = new DgraphClient(s);
+    s.close();
+    await expect(c.checkVersion()).rejects.toBeInstanceOf(UsageError);
+  });
+});
