@@ -1,5 +1,6 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHttp1Server } from './http1.js';
 import { OpenApiValidator } from './openapi.js';
 import {
   canonicalQuery,
@@ -330,7 +331,11 @@ export class ReplayEngine {
       this.scripts.handle({ method, url, headers: req.headers, body }) ??
       this.replay(method, url, req.headers, body, req.url);
     if (!problems) return reply;
-    return { ...reply, headers: { ...reply.headers, 'x-replay-violations': String(problems.length) } };
+    return {
+      status: reply.status,
+      headers: { ...reply.headers, 'x-replay-violations': String(problems.length) },
+      body: reply.body,
+    };
   }
 
   /** The recordings a request matches, in the order they would be served. */
@@ -499,17 +504,6 @@ export interface ReplayServer {
   script(entries: ScriptEntry | ScriptEntry[]): number;
 }
 
-function send(res: ServerResponse, reply: Reply, head: boolean): void {
-  const headers: Record<string, string> = reply.headers;
-  if (reply.status === 204 || reply.status === 304) {
-    res.writeHead(reply.status, headers);
-    res.end();
-    return;
-  }
-  res.writeHead(reply.status, { ...headers, 'content-length': String(reply.body.length) });
-  res.end(head ? undefined : reply.body);
-}
-
 function jsonReply(status: number, body: unknown): Reply {
   return {
     status,
@@ -570,38 +564,11 @@ export async function startReplayServer(options: StartOptions = {}): Promise<Rep
     }
   };
 
-  const answer = (req: IncomingMessage, res: ServerResponse, body: Buffer | undefined): void => {
-    const url = req.url ?? '/';
-    const method = req.method ?? 'GET';
-    let reply: Reply;
-    try {
-      reply = url.startsWith('/_replay/')
-        ? control(method, url, body ? body.toString() : '')
-        : engine.handle({ method, url, headers: req.headers, body: body ?? null });
-    } catch (err) {
-      reply = jsonReply(500, {
-        error: true,
-        code: 500,
-        errorNum: 500,
-        errorMessage: `replay server bug: ${(err as Error).message}`,
-      });
-    }
-    send(res, reply, method === 'HEAD');
-  };
-
-  const server = createServer({ keepAliveTimeout: 60_000, requestTimeout: 0 }, (req, res) => {
-    const h = req.headers;
-    if (h['content-length'] === undefined && h['transfer-encoding'] === undefined) {
-      answer(req, res, undefined);
-      req.resume();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => answer(req, res, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-    req.on('error', () => res.destroy());
+  const { server, destroyAll } = createHttp1Server((req) => {
+    const url = req.url;
+    if (url.startsWith('/_replay/')) return control(req.method, url, req.body ? req.body.toString() : '');
+    return engine.handle({ method: req.method, url, headers: req.headers, body: req.body ?? null });
   });
-  server.headersTimeout = 0;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -623,7 +590,7 @@ export async function startReplayServer(options: StartOptions = {}): Promise<Rep
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        destroyAll();
       }),
   };
 }

@@ -80,6 +80,9 @@ export interface Reply {
   status: number;
   headers: Record<string, string>;
   body: Buffer;
+  /** Serialized answer, cached by the HTTP layer for replies that are reused (recordings). */
+  wire?: Buffer;
+  wireHead?: Buffer;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', server: 'ArangoDB' } as const;
