@@ -267,7 +267,7 @@ export class Connection {
       this.#pending.set(id, p);
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
-        setImmediate(this.#flush);
+        process.nextTick(this.#flush);
       }
     });
   }
