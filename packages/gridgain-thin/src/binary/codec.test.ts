@@ -1,9 +1,7 @@
 import { ProtocolError, UsageError } from '@dbwire/core';
 import { describe, expect, it } from 'vitest';
 import {
-  type BinaryContext,
   BinaryReader,
-  type BinaryTypeMeta,
   BinaryWriter,
   BoolArrayObject,
   ByteObject,
@@ -20,6 +18,7 @@ import {
   IntObject,
   LongObject,
   MapObject,
+  MemoryTypeRegistry,
   Null,
   ObjectArrayObject,
   readValue,
@@ -34,25 +33,9 @@ import {
   writeValue,
 } from './index.js';
 
-export function memoryContext(): BinaryContext & { puts: BinaryTypeMeta[]; fetches: number[] } {
-  const known = new Map<number, BinaryTypeMeta>();
-  const puts: BinaryTypeMeta[] = [];
-  const fetches: number[] = [];
-  return {
-    puts,
-    fetches,
-    registry: {
-      get: (id) => known.get(id),
-      fetch: async (id) => {
-        fetches.push(id);
-        return known.get(id);
-      },
-      put: async (meta) => {
-        puts.push(meta);
-        known.set(meta.typeId, meta);
-      },
-    },
-  };
+function memoryContext() {
+  const registry = new MemoryTypeRegistry();
+  return { registry, puts: registry.puts, fetches: registry.fetches };
 }
 
 const ctx = memoryContext();

@@ -22,6 +22,7 @@ import {
 } from './hash.js';
 import { BinaryObjectHint, Hint, hintByCode } from './hints.js';
 import { BinaryReader, malformed } from './reader.js';
+import { MemoryTypeRegistry } from './registry.js';
 import { CollectionKind, MapKind, OBJECT_HEADER_LENGTH, ObjectFlag, TypeCode } from './type-codes.js';
 import { Decimal, EnumValue, Time, Timestamp, UUID } from './values.js';
 import { BinaryWriter } from './writer.js';
@@ -138,6 +139,11 @@ function inferArrayHint(a: readonly unknown[]): Hint {
 }
 
 const OBJECT_ARRAY = hintByCode.get(TypeCode.OBJECT_ARRAY)!;
+const LONG_HINT = hintByCode.get(TypeCode.LONG)!;
+const DOUBLE_HINT = hintByCode.get(TypeCode.DOUBLE)!;
+const STRING_HINT = hintByCode.get(TypeCode.STRING)!;
+const BOOL_HINT = hintByCode.get(TypeCode.BOOL)!;
+const NULL_HINT = hintByCode.get(TypeCode.NULL)!;
 const MAP = hintByCode.get(TypeCode.MAP)!;
 const COLLECTION = hintByCode.get(TypeCode.COLLECTION)!;
 
@@ -146,17 +152,17 @@ function inferHint(v: unknown): Hint | ComplexTypeDescriptor {
   switch (typeof v) {
     case 'number':
       // Integers → LongObject (pygridgain); fractions, NaN, ±Infinity and |v| ≥ 2^63 → DoubleObject.
-      return hintByCode.get(Number.isInteger(v) && Math.abs(v) < TWO_63 ? TypeCode.LONG : TypeCode.DOUBLE)!;
+      return Number.isInteger(v) && Math.abs(v) < TWO_63 ? LONG_HINT : DOUBLE_HINT;
     case 'string':
-      return hintByCode.get(TypeCode.STRING)!;
+      return STRING_HINT;
     case 'boolean':
-      return hintByCode.get(TypeCode.BOOL)!;
+      return BOOL_HINT;
     case 'bigint':
-      return hintByCode.get(TypeCode.LONG)!;
+      return LONG_HINT;
     case 'undefined':
-      return hintByCode.get(TypeCode.NULL)!;
+      return NULL_HINT;
     case 'object': {
-      if (v === null) return hintByCode.get(TypeCode.NULL)!;
+      if (v === null) return NULL_HINT;
       if (Array.isArray(v)) return inferArrayHint(v);
       const desc = descriptorOfInstance(v);
       if (desc) return desc;
@@ -1373,10 +1379,4 @@ export function javaHashCode(value: unknown, hint?: TypeHint, ctx?: BinaryContex
   }
 }
 
-const NO_CTX: BinaryContext = {
-  registry: {
-    get: () => undefined,
-    fetch: async () => undefined,
-    put: async () => undefined,
-  },
-};
+const NO_CTX: BinaryContext = { registry: new MemoryTypeRegistry() };

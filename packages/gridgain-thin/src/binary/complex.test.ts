@@ -1,6 +1,5 @@
 import { ProtocolError } from '@dbwire/core';
 import { describe, expect, it } from 'vitest';
-import { memoryContext } from './codec.test.js';
 import {
   BinaryObject,
   BinaryReader,
@@ -16,6 +15,7 @@ import {
   javaHashCode,
   javaStringHashCode,
   LongObject,
+  MemoryTypeRegistry,
   prepareValue,
   readBinaryTypeMeta,
   readValue,
@@ -37,6 +37,11 @@ import {
 //   header    = 67 01 | flags 2b00 (USER_TYPE|HAS_SCHEMA|OFFSET_ONE_BYTE|COMPACT_FOOTER) | type id | hash |
 //               length 36 | schema id | schema offset 34; fields at 24 and 29; footer 18 1d.
 const PERSON_KEY_HEX = '67012b00eac6da32013030062400000055f40fd02200000003010000000301000000181d';
+
+function memoryContext() {
+  const registry = new MemoryTypeRegistry();
+  return { registry, puts: registry.puts, fetches: registry.fetches };
+}
 
 const PersonKey = defineType('PersonKey', { personId: IntObject, companyId: IntObject });
 
@@ -171,8 +176,13 @@ describe('complex objects', () => {
     };
     await ctx.registry.put(meta);
     ctx.puts.length = 0;
+    // A registry with an empty cache: the metadata must come through fetch().
     const fetchOnly = {
-      registry: { ...ctx.registry, get: () => undefined as BinaryTypeMeta | undefined },
+      registry: {
+        get: () => undefined as BinaryTypeMeta | undefined,
+        fetch: (id: number) => ctx.registry.fetch(id),
+        put: (m: BinaryTypeMeta) => ctx.registry.put(m),
+      },
     };
     const pending = resolveValue(readBack(w.toBuffer()), fetchOnly);
     expect(pending).toBeInstanceOf(Promise);

@@ -72,6 +72,7 @@ export {
   UUIDObject,
 } from './hints.js';
 export { BinaryReader } from './reader.js';
+export { MemoryTypeRegistry } from './registry.js';
 export { CollectionKind, MapKind, ObjectFlag, TypeCode } from './type-codes.js';
 export { Decimal, EnumValue, Time, Timestamp, UUID } from './values.js';
 export { BinaryWriter } from './writer.js';

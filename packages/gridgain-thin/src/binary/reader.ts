@@ -154,7 +154,23 @@ export class BinaryReader {
     const n = this.readInt32();
     if (n < 0) throw malformed(`negative string length ${n}`);
     this.need(n, 'string');
-    const s = this.buf.toString('utf8', this.offset, this.offset + n);
+    const buf = this.buf;
+    const start = this.offset;
+    if (n <= 32) {
+      // Short ASCII strings: decode in JS, avoiding a native call.
+      let out = '';
+      let i = 0;
+      for (; i < n; i++) {
+        const b = buf[start + i]!;
+        if (b >= 0x80) break;
+        out += String.fromCharCode(b);
+      }
+      if (i === n) {
+        this.offset += n;
+        return out;
+      }
+    }
+    const s = buf.toString('utf8', start, start + n);
     this.offset += n;
     return s;
   }

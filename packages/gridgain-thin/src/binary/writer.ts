@@ -105,6 +105,25 @@ export class BinaryWriter {
 
   /** A String object: type code 9, int UTF-8 byte length, the UTF-8 bytes. */
   writeUtf8String(s: string): void {
+    const len = s.length;
+    if (len <= 64) {
+      // Short ASCII strings (most keys): copy the units directly, no native call.
+      this.ensure(5 + len);
+      const buf = this.buf;
+      const p = this.pos + 5;
+      let i = 0;
+      for (; i < len; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[p + i] = c;
+      }
+      if (i === len) {
+        buf[this.pos] = TypeCode.STRING;
+        buf.writeInt32LE(len, this.pos + 1);
+        this.pos = p + len;
+        return;
+      }
+    }
     const n = Buffer.byteLength(s, 'utf8');
     this.ensure(5 + n);
     const buf = this.buf;
