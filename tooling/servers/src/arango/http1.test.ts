@@ -61,6 +61,13 @@ describe('http1 server', () => {
     expect(await e.body.text()).toBe('');
   });
 
+  it('receives a large body that arrives in many packets', async () => {
+    const big = 'x'.repeat(5 * 1024 * 1024);
+    const r = await request(`http://127.0.0.1:${port}/big`, { method: 'POST', body: big });
+    const answer = (await r.body.json()) as { body: string };
+    expect(answer.body.length).toBe(big.length);
+  });
+
   it('answers pipelined requests in order, including a body split across packets', async () => {
     const out = await raw([
       'GET /one HTTP/1.1\r\nhost: x\r\n\r\nPOST /two HTTP/1.1\r\nhost: x\r\ncontent-length: 7\r\n\r\n{"a"',

@@ -79,7 +79,9 @@ interface Parsed {
   used: number;
 }
 
-type ParseResult = Parsed | 'more' | Http1Reply;
+/** `more`: incomplete; `need` is the buffer length worth parsing again at (0 = any new data). */
+type ParseResult = Parsed | { more: true; need: number } | Http1Reply;
+const MORE = { more: true, need: 0 } as const;
 
 /** Decodes a chunked body starting at `from`; 'more' when incomplete. */
 function dechunk(buf: Buffer, from: number): { body: Buffer; end: number } | 'more' | 'bad' {
@@ -113,7 +115,7 @@ function dechunk(buf: Buffer, from: number): { body: Buffer; end: number } | 'mo
 
 function parse(buf: Buffer, socket: Socket, state: { continued: boolean }): ParseResult {
   const end = buf.indexOf(CRLFCRLF);
-  if (end === -1) return buf.length > MAX_HEAD ? plain(431, 'request header fields too large') : 'more';
+  if (end === -1) return buf.length > MAX_HEAD ? plain(431, 'request header fields too large') : MORE;
   if (end > MAX_HEAD) return plain(431, 'request header fields too large');
   const text = buf.toString('latin1', 0, end);
   const lines = text.split('\r\n');
@@ -152,7 +154,7 @@ function parse(buf: Buffer, socket: Socket, state: { continued: boolean }): Pars
   if (te !== undefined) {
     if (te.toLowerCase() !== 'chunked') return plain(400, `unsupported transfer-encoding ${te}`);
     const r = dechunk(buf, bodyStart);
-    if (r === 'more') return 'more';
+    if (r === 'more') return MORE;
     if (r === 'bad') return plain(400, 'malformed chunked body');
     return { req: { method, url, headers, body: r.body }, keepAlive, used: r.end };
   }
@@ -160,7 +162,7 @@ function parse(buf: Buffer, socket: Socket, state: { continued: boolean }): Pars
     const n = Number(cl);
     if (!Number.isInteger(n) || n < 0) return plain(400, 'invalid content-length');
     if (n > MAX_BODY) return plain(413, 'request body too large');
-    if (buf.length < bodyStart + n) return 'more';
+    if (buf.length < bodyStart + n) return { more: true, need: bodyStart + n };
     const body = n === 0 ? undefined : buf.subarray(bodyStart, bodyStart + n);
     return { req: { method, url, headers, body }, keepAlive, used: bodyStart + n };
   }
@@ -178,20 +180,32 @@ export function createHttp1Server(handler: Http1Handler): Http1Server {
   const server = createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    let pending: Buffer | undefined;
+    // Bytes of an incomplete request, kept as a list until `need` bytes are there (no quadratic
+    // copying of large bodies).
+    let pending: Buffer[] = [];
+    let pendingLength = 0;
+    let need = 0;
     const state = { continued: false };
     socket.setTimeout(IDLE_MS, () => socket.destroy());
     socket.on('error', () => socket.destroy());
     socket.on('data', (chunk: Buffer) => {
-      let buf = pending ? Buffer.concat([pending, chunk]) : chunk;
-      pending = undefined;
+      let buf = chunk;
+      if (pendingLength > 0) {
+        pending.push(chunk);
+        pendingLength += chunk.length;
+        if (pendingLength < need) return;
+        buf = Buffer.concat(pending, pendingLength);
+        pending = [];
+        pendingLength = 0;
+      }
       const out: Buffer[] = [];
       let close = false;
       while (buf.length > 0) {
         const r = parse(buf, socket, state);
-        if (r === 'more') {
-          // Keep a copy: the chunk's memory may be reused by the stream.
-          pending = Buffer.from(buf);
+        if ('more' in r) {
+          pending = [Buffer.from(buf)];
+          pendingLength = buf.length;
+          need = r.need;
           break;
         }
         if (!('req' in r)) {
@@ -218,7 +232,8 @@ export function createHttp1Server(handler: Http1Handler): Http1Server {
       if (out.length === 1) socket.write(out[0] as Buffer);
       else if (out.length > 1) socket.write(Buffer.concat(out));
       if (close) {
-        pending = undefined;
+        pending = [];
+        pendingLength = 0;
         socket.end();
         socket.removeAllListeners('data');
       }

@@ -28,6 +28,13 @@ describe('ReplayEngine matching', () => {
     expect(r.headers['content-length']).toBeUndefined();
   });
 
+  it('answers HEAD from the GET recording when no HEAD was recorded', () => {
+    engine.reset();
+    const r = ask({ method: 'HEAD', url: '/_api/document/products/70477' });
+    expect(r.status).toBe(200);
+    expect(r.headers['x-replay-key']).toBe('RestDocumentHandlerReadDocument_single#0');
+  });
+
   it('ignores the /_db/<name> prefix, percent-encoding and query order', () => {
     engine.reset();
     expect(ask({ url: '/_db/anydb/_api/document/products/70477' }).status).toBe(200);

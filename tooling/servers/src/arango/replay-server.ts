@@ -35,6 +35,7 @@ import { type Reply, ScriptEngine, type ScriptEntry } from './scripts.js';
  *   whose response was never recorded (`response: null`) are served, as 204 with
  *   `x-replay: unrecorded`, only when no recorded candidate matches. A request header
  *   `x-replay-scenario: <key or name>` restricts the candidates to one recorded scenario.
+ * - HEAD without a HEAD recording is answered from the GET recordings (head only).
  * - Every answer carries `x-replay-key: <scenario>#<seq>` naming the recording it came from.
  * - No match: 501 with `{ error, code, errorNum: 501, errorMessage, nearest: [3 closest recordings] }`.
  *
@@ -364,7 +365,9 @@ export class ReplayEngine {
     body: RequestBody,
     raw: string,
   ): Reply {
-    const cands = this.candidates(method, url, headers, body);
+    let cands = this.candidates(method, url, headers, body);
+    // arangod answers HEAD like GET without the body (the HTTP layer drops it).
+    if (cands.length === 0 && method === 'HEAD') cands = this.candidates('GET', url, headers, body);
     if (cands.length === 1) return (cands[0] as Prepared).reply;
     if (cands.length > 1) {
       const key = cands.map((p) => p.ordinal).join(',');
