@@ -9,6 +9,11 @@ import {
   UsageError,
 } from '@dbwire/core';
 
+/*
+ * Brands (`brandName`) carry a Dgraph prefix so `instanceof` never confuses these with other dbwire
+ * packages' classes of the same name; `err.name` is the class name users see.
+ */
+
 /**
  * Dgraph's errors, named as pydgraph names them, on top of the dbwire hierarchy (so `instanceof`
  * works across duplicate installs and `err.code`, `err.retryable`, `err.cause` are always there).
@@ -57,6 +62,7 @@ export class AbortedError extends ServerError {
     options: DbwireErrorOptions & GrpcDetails = {},
   ) {
     super(message, { retryable: true, ...options });
+    this.name = 'AbortedError';
     this.grpcCode = options.grpcCode;
   }
 }
@@ -68,6 +74,7 @@ export class DgraphServerError extends ServerError {
   readonly grpcCode: number | undefined;
   constructor(message: string, options: DbwireErrorOptions & GrpcDetails = {}) {
     super(message, options);
+    this.name = 'DgraphServerError';
     this.grpcCode = options.grpcCode;
   }
 }
@@ -78,6 +85,7 @@ export class RetriableError extends DgraphServerError {
   static override readonly defaultCode: string = 'ERR_RETRIABLE';
   constructor(message: string, options: DbwireErrorOptions & GrpcDetails = {}) {
     super(message, { retryable: true, ...options });
+    this.name = 'RetriableError';
   }
 }
 
@@ -85,6 +93,10 @@ export class RetriableError extends DgraphServerError {
 export class TransactionError extends UsageError {
   static override brandName = 'DgraphTransactionError';
   static override readonly defaultCode: string = 'ERR_TXN';
+  constructor(message: string, options: DbwireErrorOptions = {}) {
+    super(message, options);
+    this.name = 'TransactionError';
+  }
 }
 
 /** The transaction was already committed or discarded. */
@@ -96,6 +108,7 @@ export class TxnFinishedError extends TransactionError {
     options: DbwireErrorOptions = {},
   ) {
     super(message, options);
+    this.name = 'TxnFinishedError';
   }
 }
 
@@ -103,18 +116,30 @@ export class TxnFinishedError extends TransactionError {
 export class ReadOnlyError extends TransactionError {
   static override brandName = 'DgraphReadOnlyError';
   static override readonly defaultCode: string = 'ERR_READ_ONLY';
+  constructor(message: string, options: DbwireErrorOptions = {}) {
+    super(message, options);
+    this.name = 'ReadOnlyError';
+  }
 }
 
 /** The access JWT expired and the refresh (or the call after it) failed too. */
 export class JwtExpiredError extends AuthenticationError {
   static override brandName = 'DgraphJwtExpiredError';
   static override readonly defaultCode: string = 'ERR_JWT_EXPIRED';
+  constructor(message: string, options: DbwireErrorOptions = {}) {
+    super(message, options);
+    this.name = 'JwtExpiredError';
+  }
 }
 
 /** No Dgraph alpha could be reached for the call (gRPC UNAVAILABLE on every stub tried). */
 export class UnavailableError extends ConnectionError {
   static override brandName = 'DgraphUnavailableError';
   static override readonly defaultCode: string = 'ERR_UNAVAILABLE';
+  constructor(message: string, options: DbwireErrorOptions = {}) {
+    super(message, options);
+    this.name = 'UnavailableError';
+  }
 }
 
 /** The shape of a gRPC error as @grpc/grpc-js reports it. */

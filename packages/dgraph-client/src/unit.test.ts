@@ -240,3 +240,15 @@ describe('helpers', () => {
     expect(Buffer.from(res.jsonBytes).toString()).toContain('Alice');
   });
 });
+
+describe('error names', () => {
+  it('err.name is the class name; brands stay package-specific', () => {
+    expect(new AbortedError().name).toBe('AbortedError');
+    expect(new TxnFinishedError().name).toBe('TxnFinishedError');
+    expect(new ReadOnlyError('x').name).toBe('ReadOnlyError');
+    expect(new UnavailableError('x').name).toBe('UnavailableError');
+    expect(new JwtExpiredError('x').name).toBe('JwtExpiredError');
+    expect(new TxnFinishedError()).toBeInstanceOf(TransactionError);
+    expect(new AbortedError()).not.toBeInstanceOf(TransactionError);
+  });
+});
