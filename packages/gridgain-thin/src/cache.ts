@@ -167,7 +167,9 @@ export class Cache {
     } catch (err) {
       return Promise.reject(err);
     }
-    const [k, kh] = split(key, keyHint);
+    let k: unknown = key;
+    let kh = keyHint;
+    if (kh === undefined && Array.isArray(key) && isHinted(key)) [k, kh] = key;
     const ctx = this.client.binary;
     return this.#send(op, (w) => writeValue(w, k, kh, ctx), read, opts, prepareValue(k, kh, ctx));
   }
@@ -188,8 +190,12 @@ export class Cache {
     } catch (err) {
       return Promise.reject(err);
     }
-    const [k, kh] = split(key, opts?.keyHint);
-    const [v, vh] = split(value, opts?.valueHint);
+    let k: unknown = key;
+    let kh = opts?.keyHint;
+    if (kh === undefined && Array.isArray(key) && isHinted(key)) [k, kh] = key;
+    let v: unknown = value;
+    let vh = opts?.valueHint;
+    if (vh === undefined && Array.isArray(value) && isHinted(value)) [v, vh] = value;
     const ctx = this.client.binary;
     return this.#send(
       op,

@@ -12,7 +12,6 @@ import {
   type BinaryReader,
   type BinaryTypeMeta,
   type BinaryTypeRegistry,
-  type BinaryWriter,
   readBinaryTypeMeta,
   writeBinaryTypeMeta,
 } from './binary/index.js';
@@ -288,7 +287,7 @@ export class Client implements AsyncDisposable {
    */
   _request<T>(
     op: number,
-    write: ((w: BinaryWriter, conn: Connection) => void) | undefined,
+    write: RequestWriter | undefined,
     read: ResponseReader<T> | undefined,
     options?: RequestOptions,
     needs?: keyof typeof VERSION_FEATURES,
@@ -315,7 +314,7 @@ export class Client implements AsyncDisposable {
   #send<T>(
     c: Connection,
     op: number,
-    write: ((w: BinaryWriter, conn: Connection) => void) | undefined,
+    write: RequestWriter | undefined,
     read: ResponseReader<T> | undefined,
     options: RequestOptions | undefined,
     needs: keyof typeof VERSION_FEATURES | undefined,
@@ -331,8 +330,7 @@ export class Client implements AsyncDisposable {
     if (this.#callTimeoutMs !== undefined && options?.timeout === undefined) {
       opts = { timeout: this.#callTimeoutMs, signal: options?.signal };
     }
-    const writer: RequestWriter | undefined = write ? (w) => write(w, c) : undefined;
-    return c.request(op, writer, read, opts);
+    return c.request(op, write, read, opts);
   }
 
   #reconnect(): Promise<Connection> {

@@ -56,7 +56,7 @@ export interface ConnectionOptions {
 
 /** Decodes a response payload; may return a Promise when values need type metadata fetched. */
 export type ResponseReader<T> = (r: BinaryReader) => T | Promise<T>;
-export type RequestWriter = (w: BinaryWriter) => void;
+export type RequestWriter = (w: BinaryWriter, conn: Connection) => void;
 
 export interface RequestOptions {
   /** Milliseconds before the call fails with TimeoutError. */
@@ -216,6 +216,14 @@ export class Connection {
     opts?: RequestOptions,
   ): Promise<T> {
     if (this.#closed) return Promise.reject(new SocketError(`connection to ${this.address} is closed`));
+    if (opts?.timeout !== undefined && !(opts.timeout > 0)) {
+      return Promise.reject(
+        new TimeoutError(`operation ${op} timed out: its timeout (${opts.timeout} ms) left no time`),
+      );
+    }
+    if (opts?.signal?.aborted) {
+      return Promise.reject(new CancelledError(`operation ${op} was cancelled by the caller's AbortSignal`));
+    }
     const w = this.#out;
     const start = w.pos;
     const id = this.#nextId++;
@@ -223,7 +231,7 @@ export class Connection {
       const at = w.reserveInt32();
       w.writeInt16(op);
       w.writeInt64(id);
-      if (write) write(w);
+      if (write) write(w, this);
       w.patchInt32(at, w.pos - at - 4);
     } catch (err) {
       w.pos = start; // roll back the half-written frame; earlier frames of this turn stay intact
@@ -258,17 +266,17 @@ export class Connection {
               reject(new CancelledError(`operation ${op} was cancelled by the caller's AbortSignal`));
             }
           };
-          if (signal.aborted) {
-            // Already aborted: the frame is queued but its answer will be ignored.
-            queueMicrotask(p.onAbort);
-          } else signal.addEventListener('abort', p.onAbort, { once: true });
+          signal.addEventListener('abort', p.onAbort, { once: true });
         }
       }
-      this.#pending.set(id, p);
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
-        process.nextTick(this.#flush);
+        // Idle connection: send at the end of this tick (lowest latency). Busy connection: wait for
+        // the end of the event-loop turn, so answers arriving in several chunks still produce one write.
+        if (this.#pending.size === 0) process.nextTick(this.#flush);
+        else setImmediate(this.#flush);
       }
+      this.#pending.set(id, p);
     });
   }
 

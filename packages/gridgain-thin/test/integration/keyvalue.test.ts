@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Cache,
   CacheDoesNotExistError,
+  CancelledError,
   CharObject,
   Client,
   IntObject,
@@ -208,6 +209,24 @@ describe('errors', () => {
     const c = await fresh('timeout');
     await expect(c.get('k', { timeout: 0 })).rejects.toBeInstanceOf(TimeoutError);
     expect(await c.get('k')).toBeNull();
+  });
+
+  it('an aborted AbortSignal fails the call with CancelledError', async () => {
+    const c = await fresh('abort');
+    const ac = new AbortController();
+    ac.abort();
+    await expect(c.get('k', { signal: ac.signal })).rejects.toBeInstanceOf(CancelledError);
+    expect(await c.get('k')).toBeNull();
+  });
+
+  it('await using closes the client at the end of the block', async () => {
+    let outer: Client | undefined;
+    {
+      await using scoped = await new Client().connect(host, port);
+      outer = scoped;
+      expect(scoped.connected).toBe(true);
+    }
+    expect(outer.connected).toBe(false);
   });
 
   it('expiry policy gating: a 1.5 connection refuses it with a clear UsageError', async () => {
