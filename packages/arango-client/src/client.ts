@@ -19,7 +19,10 @@ export interface ArangoClientOptions {
   /** HTTP/1.1 pipelining depth per socket. Default 1. */
   pipelining?: number;
   keepAliveTimeout?: number;
-  /** Attach the caller's stack to every async error. Default true. */
+  /**
+   * Record the synchronous caller stack at every call (default false: async errors already carry the
+   * caller's frames through V8 async stack traces; see ConnectionOptions).
+   */
   captureStackTraces?: boolean;
   tls?: TlsOptions;
 }

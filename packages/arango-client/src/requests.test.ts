@@ -546,14 +546,12 @@ describe('request details', () => {
   });
   it('traversal runs over AQL with the seed semantics', async () => {
     const [req] = await build((db) =>
-      db
-        .graph('school')
-        .traverse({
-          startVertex: 'teachers/jon',
-          strategy: 'bfs',
-          vertexUniqueness: 'global',
-          edgeUniqueness: 'global',
-        }),
+      db.graph('school').traverse({
+        startVertex: 'teachers/jon',
+        strategy: 'bfs',
+        vertexUniqueness: 'global',
+        edgeUniqueness: 'global',
+      }),
     );
     expect(String((req?.body as { query: string }).query)).toContain(
       'OUTBOUND @start GRAPH @graph OPTIONS { order: "bfs", uniqueVertices: "global", uniqueEdges: "path" }',

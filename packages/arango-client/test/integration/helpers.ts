@@ -1,4 +1,6 @@
 import type { CallOptions } from '@dbwire/core';
+import { useServer } from '@dbwire/test-servers';
+import { startReplayServer } from '../../../../tooling/servers/src/arango/index.js';
 import type { ArangoRequest, ArangoResponse, Executor } from '../../src/index.js';
 
 /**
@@ -42,4 +44,26 @@ export async function script(baseUrl: string, entries: unknown): Promise<void> {
     body: JSON.stringify(entries),
   });
   if (!res.ok) throw new Error(`script failed: ${res.status} ${await res.text()}`);
+}
+
+export interface Target {
+  url: string;
+  /** True against a real ArangoDB (ARANGO_URL set): replay-only assertions are skipped. */
+  external: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * The server a suite talks to: with ARANGO_URL set, the real ArangoDB `useServer('arango-replay')`
+ * reports; otherwise a private in-process replay server (the shared detached one can be stopped by
+ * another vitest run's global teardown in the middle of a suite, and private instances keep scripts
+ * and violations per suite).
+ */
+export async function target(): Promise<Target> {
+  if (process.env.ARANGO_URL) {
+    const info = await useServer('arango-replay');
+    return { url: info.endpoints[0] as string, external: info.external, close: async () => {} };
+  }
+  const srv = await startReplayServer({ port: 0 });
+  return { url: srv.url, external: false, close: () => srv.close() };
 }

@@ -7,7 +7,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { useServer } from '@dbwire/test-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AQLFunctionDeleteError,
@@ -29,7 +28,7 @@ import {
   TransactionInitError,
   VertexCollectionDeleteError,
 } from '../../src/index.js';
-import { ScenarioExecutor, violations } from './helpers.js';
+import { ScenarioExecutor, target, violations } from './helpers.js';
 
 const AREAS = [
   'collections',
@@ -1007,10 +1006,10 @@ const CASES: Case[] = [
   },
 ];
 
-const info = await useServer('arango-replay');
-const url = info.endpoints[0] as string;
+const server = await target();
+const url = server.url;
 
-describe.skipIf(info.external)('arango-client replays every recorded exchange of its areas', () => {
+describe.skipIf(server.external)('arango-client replays every recorded exchange of its areas', () => {
   let conn: Connection;
   let exec: ScenarioExecutor;
   let db: StandardDatabase;
@@ -1023,6 +1022,7 @@ describe.skipIf(info.external)('arango-client replays every recorded exchange of
   });
   afterAll(async () => {
     await conn.close();
+    await server.close();
   });
 
   for (const c of CASES) {
