@@ -1,7 +1,7 @@
 import {
   abortError,
   type CallSite,
-  type DbwireError,
+  DbwireError,
   registerSecret,
   TimeoutError,
   UsageError,
@@ -170,6 +170,21 @@ export class Funnel {
             continue;
           }
           throw withCallSite(mapped, site);
+        }
+        if (!DbwireError.is(err)) {
+          // Thrown by grpc-js or the encoder before anything was sent.
+          throw withCallSite(
+            stub.closed
+              ? new UsageError(`${method.name}: DgraphClientStub ${stub.addr} is closed`, {
+                  code: 'ERR_CLOSED',
+                  cause: err,
+                })
+              : new UsageError(`${method.name}: could not send the request: ${(err as Error).message}`, {
+                  code: 'ERR_INVALID_REQUEST',
+                  cause: err,
+                }),
+            site,
+          );
         }
         if (err instanceof UnavailableError && this.stubs.length > 1) {
           // Connect timeout: the request never left, so any call may go elsewhere.
@@ -366,4 +381,4 @@ export function jwtClaims(jwt: string): Record<string, unknown> | undefined {
   }
 }
 
-export type { DbwireError, GrpcServiceError };
+export type { GrpcServiceError };

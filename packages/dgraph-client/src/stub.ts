@@ -72,6 +72,7 @@ export class DgraphClientStub {
     this.addr = addr;
     this.connectTimeoutMs = (connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_S) * 1000;
     const creds = credentials ?? (tls ? sslCredentials(tls) : grpc.credentials.createInsecure());
+    if (tls?.servername !== undefined) channelOptions['grpc.ssl_target_name_override'] = tls.servername;
     this.grpcClient = new grpc.Client(addr, creds, {
       // Dgraph answers can be large (whole subgraphs): lift grpc-js's 4 MiB receive cap.
       'grpc.max_receive_message_length': -1,
