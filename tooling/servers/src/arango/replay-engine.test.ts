@@ -74,6 +74,23 @@ describe('ReplayEngine matching', () => {
     expect(ask({ url: '/_api/job/pending' }).headers['x-replay-key']).toBe('job_cancel_single#1');
   });
 
+  it('serves single-server recordings before cluster ones', () => {
+    engine.reset();
+    const first = ask({ url: '/_db/_system/_admin/support-info' });
+    expect(first.headers['x-replay-key']).toBe('RestAdminSupportInfo_single#0');
+    expect(first.json.deployment.type).toBe('single');
+    expect(ask({ url: '/_admin/support-info' }).json.deployment.type).toBe('cluster');
+  });
+
+  it('keeps sequences apart per database and x-replay-session', () => {
+    engine.reset();
+    const key = (url: string, headers = {}) => ask({ url, headers }).headers['x-replay-key'];
+    expect(key('/_db/a/_api/job/pending')).toBe('job_cancel_single#1');
+    expect(key('/_db/a/_api/job/pending')).toBe('job_cancel_single#3');
+    expect(key('/_db/b/_api/job/pending')).toBe('job_cancel_single#1');
+    expect(key('/_db/a/_api/job/pending', { 'x-replay-session': 's1' })).toBe('job_cancel_single#1');
+  });
+
   it('lets x-replay-scenario pick one scenario among several matches', () => {
     engine.reset();
     const r = ask({ url: '/_api/job/pending', headers: { 'x-replay-scenario': 'job_getByType_03_single' } });

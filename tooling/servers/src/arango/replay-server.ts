@@ -29,9 +29,11 @@ import { type Reply, ScriptEngine, type ScriptEntry } from './scripts.js';
  *   same value, or absent on both sides): they change what the server answers;
  * - body: JSON bodies deep-equal after parsing (key order and whitespace ignored), other bodies
  *   compared as text (surrounding whitespace ignored); no body matches only recordings without one.
- * - When several recordings match, they are served in recording order (scenario by scenario in file
- *   order, each scenario in `seq` order), one per request, and the last one repeats once exhausted.
- *   The sequence is kept per distinct candidate set; `POST /_replay/reset` rewinds it. Recordings
+ * - When several recordings match, they are served in recording order (single-server recordings
+ *   before cluster ones, then scenario by scenario in file order, each scenario in `seq` order), one
+ *   per request, and the last one repeats once exhausted.
+ *   The sequence is kept per database, `x-replay-session` header value and distinct candidate set;
+ *   `POST /_replay/reset` rewinds it. Recordings
  *   whose response was never recorded (`response: null`) are served, as 204 with
  *   `x-replay: unrecorded`, only when no recorded candidate matches. A request header
  *   `x-replay-scenario: <key or name>` restricts the candidates to one recorded scenario.
@@ -40,7 +42,7 @@ import { type Reply, ScriptEngine, type ScriptEntry } from './scripts.js';
  * - No match: 501 with `{ error, code, errorNum: 501, errorMessage, nearest: [3 closest recordings] }`.
  *
  * Control API (prefix `/_replay/`, which ArangoDB never uses): GET /_replay/health, GET
- * /_replay/violations[?database=x], DELETE /_replay/violations, POST /_replay/reset (violations,
+ * /_replay/violations[?database=x], DELETE /_replay/violations[?database=x], POST /_replay/reset (violations,
  * sequence cursors and scripts), POST /_replay/script (an entry or an array; see scripts.ts), DELETE
  * /_replay/script. Parallel test files sharing one server should scope their scripts with
  * `match.database` and use that database in their client, or start a private instance.
@@ -261,8 +263,15 @@ export class ReplayEngine {
         reply,
       };
     });
+    // Single-server recordings first (the suites run against a single server), then file order of
+    // the scenario, then seq.
     const order = (p: Prepared) =>
-      [firstOrdinal.get(p.exchange.key) ?? 0, p.exchange.seq, p.ordinal] as const;
+      [
+        p.exchange.deployment === 'cluster' ? 1 : 0,
+        firstOrdinal.get(p.exchange.key) ?? 0,
+        p.exchange.seq,
+        p.ordinal,
+      ] as const;
     for (const p of this.prepared) {
       const k = `${p.method} ${p.path}`;
       let list = this.index.get(k);
@@ -276,7 +285,7 @@ export class ReplayEngine {
       list.sort((a, b) => {
         const oa = order(a);
         const ob = order(b);
-        return oa[0] - ob[0] || oa[1] - ob[1] || oa[2] - ob[2];
+        return oa[0] - ob[0] || oa[1] - ob[1] || oa[2] - ob[2] || oa[3] - ob[3];
       });
     }
   }
@@ -291,8 +300,10 @@ export class ReplayEngine {
       : this.violationList.filter((v) => v.database === database);
   }
 
-  clearViolations(): void {
-    this.violationList = [];
+  /** Clears all violations, or only those of one database. */
+  clearViolations(database?: string): void {
+    this.violationList =
+      database === undefined ? [] : this.violationList.filter((v) => v.database !== database);
   }
 
   /** Clears violations, sequence cursors and scripts. */
@@ -370,7 +381,10 @@ export class ReplayEngine {
     if (cands.length === 0 && method === 'HEAD') cands = this.candidates('GET', url, headers, body);
     if (cands.length === 1) return (cands[0] as Prepared).reply;
     if (cands.length > 1) {
-      const key = cands.map((p) => p.ordinal).join(',');
+      // Sequences are per database and `x-replay-session`, so suites using their own database (or
+      // session) do not advance each other's sequences.
+      const session = headers['x-replay-session'];
+      const key = `${url.database ?? '_system'}|${typeof session === 'string' ? session : ''}|${cands.map((p) => p.ordinal).join(',')}`;
       const i = this.cursors.get(key) ?? 0;
       this.cursors.set(key, i + 1);
       return (cands[Math.min(i, cands.length - 1)] as Prepared).reply;
@@ -539,7 +553,7 @@ export async function startReplayServer(options: StartOptions = {}): Promise<Rep
           return jsonReply(200, { count: violations.length, violations });
         }
         case 'DELETE /_replay/violations':
-          engine.clearViolations();
+          engine.clearViolations(new URLSearchParams(rawQuery).get('database') ?? undefined);
           return jsonReply(200, { ok: true });
         case 'POST /_replay/reset':
           engine.reset();
