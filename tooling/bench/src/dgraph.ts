@@ -8,8 +8,15 @@
  * each at 1 and 32 in flight. Every figure is the median of BENCH_RUNS (default 5) timed runs of
  * BENCH_RUN_MS (default 2000) after a warm-up; the implementations take turns within each round so
  * server-side drift hits them alike.
+ *
+ * The same query workload also runs against a canned responder (a grpc-js server in a child process
+ * answering every Query with the same bytes), which isolates what the client itself costs: there the
+ * bar is the raw grpc-js baseline.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { api, DgraphClient, DgraphClientStub, Operation } from '@dbwire/dgraph-client';
 import { useServer } from '@dbwire/test-servers';
 import * as grpc from '@grpc/grpc-js';
@@ -41,17 +48,56 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
+/** A gRPC server in a child process answering every api.Dgraph/Query with one fixed Response. */
+const CANNED_SERVER = `
+import * as grpc from '@grpc/grpc-js';
+const json = Buffer.from(JSON.stringify({ q: [{ uid: '0x1', bname: 'bench' }] }));
+const txn = Buffer.from([0x08, 0x01]);
+const answer = Buffer.concat([Buffer.from([0x0a, json.length]), json, Buffer.from([0x12, txn.length]), txn]);
+const server = new grpc.Server();
+const id = (b) => b;
+server.register('/api.Dgraph/Query', (_call, cb) => cb(null, answer), id, id, 'unary');
+server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) => {
+  if (err) throw err;
+  process.stdout.write(String(port) + '\\n');
+});
+`;
+
+async function cannedServer(): Promise<{ addr: string; stop: () => void }> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', CANNED_SERVER], {
+    cwd: dirname(fileURLToPath(import.meta.url)),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`canned server exited (${code})`)));
+    child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+  });
+  return { addr: `127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
 export async function run(): Promise<BenchRow[]> {
-  const info = await useServer('dgraph');
-  const addr = info.endpoints[0]!;
-  const P = `bname_${randomBytes(3).toString('hex')}`;
+  const rows = await runAgainst('dgraph', (await useServer('dgraph')).endpoints[0]!, true);
+  const canned = await cannedServer();
+  try {
+    rows.push(...(await runAgainst('canned responder', canned.addr, false)));
+  } finally {
+    canned.stop();
+  }
+  return rows;
+}
+
+async function runAgainst(label: string, addr: string, real: boolean): Promise<BenchRow[]> {
+  const P = real ? `bname_${randomBytes(3).toString('hex')}` : 'bname';
   const query = `query q($n: string) { q(func: eq(${P}, $n)) { uid ${P} } }`;
   const vars = { $n: 'bench' };
 
   // --- ours
   const ours = new DgraphClient(new DgraphClientStub(addr));
-  await ours.alter(new Operation({ schema: `${P}: string @index(exact) .` }));
-  await ours.txn().mutate({ setObj: { [P]: 'bench' }, commitNow: true });
+  if (real) {
+    await ours.alter(new Operation({ schema: `${P}: string @index(exact) .` }));
+    await ours.txn().mutate({ setObj: { [P]: 'bench' }, commitNow: true });
+  }
 
   // --- dgraph-js
   const jsStub = new dgraphjs.DgraphClientStub(addr, grpc.credentials.createInsecure());
@@ -116,9 +162,9 @@ export async function run(): Promise<BenchRow[]> {
 
   const rows: BenchRow[] = [];
   try {
-    for (const kind of ['query', 'mutation'] as const) {
+    for (const kind of real ? (['query', 'mutation'] as const) : (['query'] as const)) {
       for (const inFlight of LEVELS) {
-        const bench = `dgraph ${kind}, ${inFlight} in flight`;
+        const bench = `${label} ${kind}, ${inFlight} in flight`;
         const samples = new Map<string, number[]>(impls.map((i) => [i.impl, []]));
         for (const i of impls) await timed(i[kind], inFlight, Math.min(500, RUN_MS)); // warm-up
         for (let r = 0; r < RUNS; r++) {
@@ -139,7 +185,7 @@ export async function run(): Promise<BenchRow[]> {
       }
     }
   } finally {
-    await ours.alter(new Operation({ dropOp: 'ATTR', dropValue: P })).catch(() => {});
+    if (real) await ours.alter(new Operation({ dropOp: 'ATTR', dropValue: P })).catch(() => {});
     ours.close();
     jsStub.close();
     raw.close();
