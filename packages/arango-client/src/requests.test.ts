@@ -553,7 +553,7 @@ describe('request details', () => {
         edgeUniqueness: 'global',
       }),
     );
-    expect(String((req?.body as { query: string }).query)).toContain(
+    expect(String((req?.body as { query?: string } | undefined)?.query)).toContain(
       'OUTBOUND @start GRAPH @graph OPTIONS { order: "bfs", uniqueVertices: "global", uniqueEdges: "path" }',
     );
   });
