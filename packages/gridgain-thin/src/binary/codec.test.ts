@@ -145,6 +145,7 @@ describe('writeValue golden bytes', () => {
       [() => 1, undefined],
       ['not a uuid', UUIDObject],
       ['1.2.3', DecimalObject],
+      [new EnumValue(0, 1), undefined],
       [new Date(Number.NaN), undefined],
     ] as const) {
       expect(() => writeValue(w, v, h as any, ctx)).toThrow(UsageError);
@@ -313,6 +314,8 @@ describe('BinaryWriter / BinaryReader', () => {
         expect((e as ProtocolError).code).toBe('ERR_PROTOCOL_TRUNCATED');
       }
     }
+    expect(() => new BinaryWriter().writeInt64(1.5)).toThrow(UsageError);
+    expect(() => new BinaryWriter().writeInt64(2n ** 63n)).toThrow(UsageError);
     const windowed = new BinaryReader(Buffer.from('0102030405', 'hex'), 1, 3);
     expect(windowed.readInt16()).toBe(0x0302);
     expect(() => windowed.readInt8()).toThrow(ProtocolError);

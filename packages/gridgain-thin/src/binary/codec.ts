@@ -363,6 +363,8 @@ function writeHinted(w: BinaryWriter, v: unknown, hint: Hint, ctx: BinaryContext
     case TypeCode.ENUM:
     case TypeCode.BINARY_ENUM: {
       const e = toEnum(hint, v);
+      if (e.typeId === 0)
+        throw bad(hint, v, 'a registered enum type id (0 means "unregistered, class name follows")');
       w.writeUInt8(code);
       w.writeInt32(e.typeId);
       w.writeInt32(e.ordinal);
@@ -726,6 +728,16 @@ export function prepareValue(
   ctx: BinaryContext,
 ): Promise<void> | undefined {
   if (value === null || typeof value !== 'object') return undefined;
+  if (
+    (hint === undefined || hint instanceof Hint) &&
+    !Array.isArray(value) &&
+    !(value instanceof Map) &&
+    !(value instanceof Set) &&
+    !isPlainObject(value) &&
+    descriptorOfInstance(value) === undefined
+  ) {
+    return undefined; // a Date, Buffer, UUID, Decimal…: nothing to register, nothing allocated
+  }
   const todo = new Map<string, ComplexTypeDescriptor>();
   collectTypes(value, hint, ctx, todo, new Set(), 0);
   if (todo.size === 0) return undefined;

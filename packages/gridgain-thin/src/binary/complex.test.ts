@@ -126,6 +126,22 @@ describe('complex objects', () => {
     expect(prepareValue([[k]], undefined, ctx)).toBeUndefined();
   });
 
+  it('declares an affinity key field in the metadata', async () => {
+    const Keyed = defineType(
+      'test.Keyed',
+      { id: IntObject, groupId: IntObject },
+      { affinityKeyField: 'groupId' },
+    );
+    const ctx = memoryContext();
+    await prepareValue(new Keyed({ id: 1, groupId: 2 }), undefined, ctx);
+    expect(ctx.puts[0]?.affinityKeyField).toBe('groupId');
+    expect(() => defineType('test.Bad', { id: IntObject }, { affinityKeyField: 'nope' as 'id' })).toThrow(
+      /affinity/,
+    );
+    expect(() => defineType('test.Bad2', { id: 42 as never })).toThrow(/type hint/);
+    expect(() => new Keyed({ nope: 1 } as never)).toThrow(/no field 'nope'/);
+  });
+
   it('reads PersonKey back into the defined class without I/O', () => {
     const o = readBack(Buffer.from(PERSON_KEY_HEX, 'hex'));
     expect(o).toBeInstanceOf(BinaryObject);

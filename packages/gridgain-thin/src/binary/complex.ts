@@ -35,7 +35,12 @@ export interface BinaryTypeMeta {
 export interface BinaryTypeRegistry {
   /** Cached metadata, without I/O. */
   get(typeId: number): BinaryTypeMeta | undefined;
-  /** Metadata from the server (GET_BINARY_TYPE), cached; undefined when the server does not know it. */
+  /**
+   * Metadata from the server (GET_BINARY_TYPE); undefined when the server does not know the type.
+   * `resolveValue` calls it only when the cached metadata lacks the type or the schema of an object it
+   * reads, so it must ask the server even when something is cached (the server merges every client's
+   * schemas; a cached `put` only knows ours). Single-flight per type id is welcome.
+   */
   fetch(typeId: number): Promise<BinaryTypeMeta | undefined>;
   /** Registers metadata with the server (PUT_BINARY_TYPE) and caches it. */
   put(meta: BinaryTypeMeta): Promise<void>;
@@ -269,8 +274,19 @@ export function makeType<S extends Schema>(
  *     const PersonKey = defineType('PersonKey', { personId: IntObject, companyId: IntObject });
  *     await cache.put(new PersonKey({ personId: 1, companyId: 1 }), 'test');
  */
-export function defineType<S extends Schema>(typeName: string, schema: S): ComplexType<S> {
-  return makeType(typeName, schema, true);
+export function defineType<S extends Schema>(
+  typeName: string,
+  schema: S,
+  options?: { affinityKeyField?: keyof S & string },
+): ComplexType<S> {
+  const t = makeType(typeName, schema, true);
+  const field = options?.affinityKeyField;
+  if (field !== undefined) {
+    if (!Object.hasOwn(schema, field))
+      throw new UsageError(`defineType('${typeName}'): no field '${field}' for the affinity key`);
+    t[DESCRIPTOR].meta.affinityKeyField = field;
+  }
+  return t;
 }
 
 /** pygridgain's name for `defineType`. */

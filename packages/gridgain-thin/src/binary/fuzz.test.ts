@@ -27,10 +27,15 @@ import {
 } from './index.js';
 
 // Budget: ≥ 100k generated cases in total, well under 20 s on 2 cores.
-const RUNS_RANDOM = 45_000;
-const RUNS_CODED = 35_000;
-const RUNS_MUTATED = 15_000;
-const RUNS_ROUND_TRIP = 8_000;
+const RUNS_RANDOM_BASE = 45_000;
+const RUNS_CODED_BASE = 35_000;
+const RUNS_MUTATED_BASE = 15_000;
+// GG_FUZZ_SCALE multiplies every budget for a deeper local run.
+const SCALE = Number(process.env.GG_FUZZ_SCALE ?? 1);
+const RUNS_ROUND_TRIP = 8_000 * SCALE;
+const RUNS_RANDOM = RUNS_RANDOM_BASE * SCALE;
+const RUNS_CODED = RUNS_CODED_BASE * SCALE;
+const RUNS_MUTATED = RUNS_MUTATED_BASE * SCALE;
 
 const FuzzPair = defineType('fuzz.Pair', { left: IntObject, right: StringHint });
 const FuzzNode = defineType('fuzz.Node', { label: StringHint, next: BinaryObject });
@@ -108,7 +113,12 @@ const leaf = fc.oneof(
   fc
     .tuple(fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }), fc.integer({ min: -20, max: 40 }))
     .map(([u, s]) => new Decimal(u, s)),
-  fc.tuple(fc.integer(), fc.integer()).map(([t, o]) => new EnumValue(t, o)),
+  fc
+    .tuple(
+      fc.integer().filter((t) => t !== 0),
+      fc.integer(),
+    )
+    .map(([t, o]) => new EnumValue(t, o)),
   fc.uint8Array({ maxLength: 16 }).map((b) => Buffer.from(b)),
   fc.integer({ min: -128, max: 127 }).map((v) => [v, ByteObject] as const),
   fc.integer({ min: -32768, max: 32767 }).map((v) => [v, ShortObject] as const),

@@ -1,7 +1,9 @@
+import { UsageError } from '@dbwire/core';
 import { TypeCode } from './type-codes.js';
 
 const MAX_INT64 = (1n << 63n) - 1n;
 const MIN_INT64 = -(1n << 63n);
+const TWO_63 = 2 ** 63;
 
 /**
  * A growable little-endian output buffer. It doubles its capacity when full and is reusable through
@@ -84,6 +86,9 @@ export class BinaryWriter {
   writeInt64(v: bigint | number): void {
     this.ensure(8);
     if (typeof v === 'number') {
+      if (!Number.isInteger(v) || v < -TWO_63 || v >= TWO_63) {
+        throw new UsageError(`${v} is not an integer in the signed 64-bit range`);
+      }
       // Split without BigInt: low 32 bits and the (floored) high word.
       const lo = v % 0x100000000;
       const hi = Math.floor(v / 0x100000000);
@@ -91,7 +96,7 @@ export class BinaryWriter {
       this.buf.writeInt32LE(hi | 0, this.pos + 4);
     } else {
       if (v > MAX_INT64 || v < MIN_INT64)
-        throw new RangeError(`${v} does not fit in a signed 64-bit integer`);
+        throw new UsageError(`${v} does not fit in a signed 64-bit integer`);
       this.buf.writeBigInt64LE(v, this.pos);
     }
     this.pos += 8;
