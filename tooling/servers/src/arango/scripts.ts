@@ -85,6 +85,9 @@ export interface Reply {
   wireHead?: Buffer;
 }
 
+const MAX_LIVE_CURSORS = 10_000;
+const MAX_RETIRED = 100_000;
+
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', server: 'ArangoDB' } as const;
 
 /** arangod's error body shape (see the recordings): `{ code, error: true, errorMessage, errorNum }`. */
@@ -167,6 +170,11 @@ export class ScriptEngine {
     const id = spec.id ?? String(this.nextId++);
     const instance: CursorInstance = { id, live, next: 0, total, batchCount };
     if (batchCount > 1) {
+      // Bounded like arangod's cursor TTL: abandoned cursors are evicted oldest first.
+      if (this.cursors.size >= MAX_LIVE_CURSORS) {
+        const oldest = this.cursors.keys().next().value as string;
+        this.retire(oldest);
+      }
       this.cursors.set(id, instance);
       this.retired.delete(id);
     }
@@ -204,6 +212,7 @@ export class ScriptEngine {
 
   private retire(id: string): void {
     this.cursors.delete(id);
+    if (this.retired.size >= MAX_RETIRED) this.retired.clear();
     this.retired.add(id);
   }
 
