@@ -231,7 +231,7 @@ describe('ReplayEngine scripts', () => {
       expect(rows).toBe(100_000);
       expect(page.result.at(-1)).toMatchObject({ _key: '100000' });
     }
-  });
+  }, 30_000);
 
   it('runs an async job: 202 + id, pending polls, result once, then 404', () => {
     engine.reset();
