@@ -156,6 +156,7 @@ export class Txn {
         mutationOrOptions instanceof Mutation
           ? { ...options, mutation: mutationOrOptions }
           : mutationOrOptions;
+      checkMutateOptions(opts);
       const mutation = this.createMutation(opts);
       const commitNow = Boolean(opts.commitNow) || Boolean(mutation.commitNow);
       request = this.createRequest({ mutations: [mutation], commitNow });
@@ -229,7 +230,17 @@ export class Txn {
       if (this.#readOnly) {
         throw withCallSite(new ReadOnlyError('Readonly transaction cannot run mutations'), site);
       }
-      for (const m of mutations) normalizeMutation(m);
+      for (const m of mutations) {
+        normalizeMutation(m);
+        if (!m.setJson?.length && !m.deleteJson?.length && !m.setNquads?.length && !m.delNquads?.length) {
+          throw withCallSite(
+            new UsageError('empty mutation: give setObj, delObj, setNquads or delNquads', {
+              code: 'ERR_EMPTY_MUTATION',
+            }),
+            site,
+          );
+        }
+      }
       this.#mutated = true;
     }
     request.startTs = this.#startTs;
@@ -420,4 +431,36 @@ function normalizeMutation(m: Mutation): void {
   if (typeof anyM.deleteJson === 'string') m.deleteJson = Buffer.from(anyM.deleteJson);
   if (typeof anyM.setNquads === 'string') m.setNquads = Buffer.from(anyM.setNquads);
   if (typeof anyM.delNquads === 'string') m.delNquads = Buffer.from(anyM.delNquads);
+}
+
+const MUTATE_KEYS = new Set([
+  'mutation',
+  'setObj',
+  'delObj',
+  'setNquads',
+  'delNquads',
+  'cond',
+  'commitNow',
+  'timeout',
+  'signal',
+  'metadata',
+  'credentials',
+]);
+
+function checkMutateOptions(opts: object): void {
+  if (typeof opts !== 'object' || opts === null) {
+    throw new UsageError('mutate: expected a Mutation or an options object', {
+      code: 'ERR_INVALID_ARGUMENT',
+    });
+  }
+  for (const key of Object.keys(opts)) {
+    if (MUTATE_KEYS.has(key)) continue;
+    const hint =
+      key === 'setJson' || key === 'deleteJson'
+        ? ' (pass new Mutation({ setJson }) or use setObj/delObj)'
+        : key.includes('_')
+          ? ' (options are camelCase)'
+          : '';
+    throw new UsageError(`mutate: unknown option "${key}"${hint}`, { code: 'ERR_UNKNOWN_OPTION' });
+  }
 }

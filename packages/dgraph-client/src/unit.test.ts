@@ -142,6 +142,12 @@ describe('Txn without network', () => {
     expect(() => client.txn().createRequest({ respFormat: 'XML' as never })).toThrowError(/RDF or JSON/);
   });
 
+  it('mutate refuses unknown options and empty mutations before any I/O', async () => {
+    await expect(client.txn().mutate({ setJson: '{}' } as never)).rejects.toThrowError(/new Mutation/);
+    await expect(client.txn().mutate({ set_obj: {} } as never)).rejects.toThrowError(/camelCase/);
+    await expect(client.txn().mutate({ commitNow: true })).rejects.toThrowError(/empty mutation/);
+  });
+
   it('read-only transactions refuse mutations and commits before any I/O', async () => {
     const txn = client.txn({ readOnly: true });
     await expect(txn.mutate({ setObj: { a: 1 } })).rejects.toBeInstanceOf(ReadOnlyError);

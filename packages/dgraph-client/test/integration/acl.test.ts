@@ -121,7 +121,7 @@ describe('ACL login', () => {
     expect(res.data.q).toHaveLength(1);
   }, 120_000);
 
-  it('concurrent calls that all see an expired JWT share one refresh', async () => {
+  it('concurrent calls that all see an expired JWT all succeed after the (single-flight) refresh', async () => {
     await sleep(ttlMs + 1_500);
     const before = client.accessJwt;
     const results = await Promise.all(
