@@ -6,9 +6,11 @@ import {
   type BinaryTypeRegistry,
   type ComplexTypeDescriptor,
   DESCRIPTOR,
+  definedEnums,
   definedTypes,
   descriptorOfHint,
   descriptorOfInstance,
+  type EnumType,
   isTypeHint,
   makeType,
   type TypeHint,
@@ -675,13 +677,18 @@ function collectTypes(
   v: unknown,
   hint: TypeHint | undefined,
   ctx: BinaryContext,
-  out: Map<string, ComplexTypeDescriptor>,
+  out: Map<string, ComplexTypeDescriptor | EnumType>,
   seen: Set<object>,
   depth: number,
 ): void {
   if (v === null || typeof v !== 'object' || depth > MAX_DEPTH) return;
   if (hint === undefined && Array.isArray(v) && isHinted(v)) {
     collectTypes(v[0], v[1], ctx, out, seen, depth + 1);
+    return;
+  }
+  if (v instanceof EnumValue) {
+    const e = definedEnums.get(v.typeId);
+    if (e && !ctx.registry.get(v.typeId)) out.set(`${v.typeId}:enum`, e);
     return;
   }
   if (seen.has(v)) return;
@@ -733,16 +740,19 @@ export function prepareValue(
     !Array.isArray(value) &&
     !(value instanceof Map) &&
     !(value instanceof Set) &&
+    !(value instanceof EnumValue) &&
     !isPlainObject(value) &&
     descriptorOfInstance(value) === undefined
   ) {
     return undefined; // a Date, Buffer, UUID, Decimal…: nothing to register, nothing allocated
   }
-  const todo = new Map<string, ComplexTypeDescriptor>();
+  const todo = new Map<string, ComplexTypeDescriptor | EnumType>();
   collectTypes(value, hint, ctx, todo, new Set(), 0);
   if (todo.size === 0) return undefined;
   const puts: Promise<void>[] = [];
-  for (const desc of todo.values()) puts.push(ctx.registry.put(metaToPut(ctx.registry, desc)));
+  for (const t of todo.values()) {
+    puts.push(ctx.registry.put('ctor' in t ? metaToPut(ctx.registry, t) : t.meta));
+  }
   return Promise.all(puts).then(() => undefined);
 }
 

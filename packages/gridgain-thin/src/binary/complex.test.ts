@@ -8,7 +8,9 @@ import {
   binaryObjectHash,
   cacheIdOf,
   DecimalObject,
+  defineEnum,
   defineType,
+  EnumValue,
   fieldIdOf,
   GenericObjectMeta,
   IntObject,
@@ -271,6 +273,39 @@ describe('complex objects', () => {
     bad[34] = 0xf0; // first field offset beyond the data
     const o = readBack(bad);
     expect(() => resolveValue(o, memoryContext())).toThrow(ProtocolError);
+  });
+});
+
+describe('enum types', () => {
+  it('declares, registers and writes enum values', async () => {
+    const Color = defineEnum('test.Color', ['RED', 'GREEN']);
+    const green = Color.values.GREEN;
+    expect(green).toEqual(new EnumValue(typeIdOf('test.Color'), 1));
+    expect(Color.nameOf(green)).toBe('GREEN');
+    expect(Color.nameOf(new EnumValue(Color.typeId, 7))).toBeUndefined();
+    const ctx = memoryContext();
+    await prepareValue([green], undefined, ctx);
+    expect(ctx.puts).toEqual([
+      {
+        typeId: Color.typeId,
+        typeName: 'test.Color',
+        affinityKeyField: null,
+        fields: [],
+        isEnum: true,
+        enumValues: [
+          { name: 'RED', ordinal: 0 },
+          { name: 'GREEN', ordinal: 1 },
+        ],
+        schemas: [],
+      },
+    ]);
+    expect(prepareValue(green, undefined, ctx)).toBeUndefined();
+    const w = new BinaryWriter();
+    writeValue(w, green, undefined, ctx);
+    const hex = w.toBuffer().toString('hex');
+    expect(hex.slice(0, 2)).toBe('1c');
+    expect(readBack(w.toBuffer())).toEqual(green);
+    expect(() => defineEnum('test.Dup', { A: 1, B: 1 })).toThrow(/twice/);
   });
 });
 

@@ -4,6 +4,7 @@ import { Hint } from './hints.js';
 import type { BinaryReader } from './reader.js';
 import { malformed } from './reader.js';
 import { TypeCode } from './type-codes.js';
+import { EnumValue } from './values.js';
 import type { BinaryWriter } from './writer.js';
 
 /** One field of a binary type, as ops 3002/3003 carry it. */
@@ -324,4 +325,67 @@ export class BinaryObject {
   bytes(): Buffer {
     return Buffer.from(this.buf.subarray(this.start, this.start + this.length));
   }
+}
+
+/** An enum type declared with `defineEnum`: its members as `EnumValue`s, by name. */
+export interface EnumType<N extends string = string> {
+  readonly typeName: string;
+  readonly typeId: number;
+  readonly meta: BinaryTypeMeta;
+  /** Members by name: `Color.values.RED`. */
+  readonly values: { readonly [K in N]: EnumValue };
+  /** The member's name, or undefined for an ordinal the type does not declare. */
+  nameOf(value: EnumValue): N | undefined;
+}
+
+/** Enum types declared in this process, by type id (registered with the server by `prepareValue`). */
+export const definedEnums = new Map<number, EnumType>();
+
+/**
+ * Declares an enum binary type (Java `enum`): names in ordinal order, or a name → ordinal record.
+ *
+ *     const Color = defineEnum('Color', ['RED', 'GREEN']);
+ *     await cache.put('c', Color.values.GREEN);
+ */
+export function defineEnum<N extends string>(
+  typeName: string,
+  members: readonly N[] | Record<N, number>,
+): EnumType<N> {
+  if (typeof typeName !== 'string' || typeName === '')
+    throw new UsageError('defineEnum needs a non-empty type name');
+  const entries: [N, number][] = Array.isArray(members)
+    ? (members as readonly N[]).map((n, i) => [n, i])
+    : (Object.entries(members) as [N, number][]);
+  const typeId = typeIdOf(typeName);
+  if (typeId === 0)
+    throw new UsageError(`defineEnum('${typeName}'): the type id of this name is 0, which is reserved`);
+  const values = {} as Record<N, EnumValue>;
+  const names = new Map<number, N>();
+  for (const [name, ordinal] of entries) {
+    if (!Number.isInteger(ordinal) || ordinal !== (ordinal | 0)) {
+      throw new UsageError(`defineEnum('${typeName}'): ordinal of '${name}' must be a 32-bit integer`);
+    }
+    if (names.has(ordinal))
+      throw new UsageError(`defineEnum('${typeName}'): ordinal ${ordinal} is used twice`);
+    names.set(ordinal, name);
+    Object.defineProperty(values, name, { value: new EnumValue(typeId, ordinal), enumerable: true });
+  }
+  const meta: BinaryTypeMeta = {
+    typeId,
+    typeName,
+    affinityKeyField: null,
+    fields: [],
+    isEnum: true,
+    enumValues: entries.map(([name, ordinal]) => ({ name, ordinal })),
+    schemas: [],
+  };
+  const type: EnumType<N> = {
+    typeName,
+    typeId,
+    meta,
+    values: Object.freeze(values),
+    nameOf: (v) => (v.typeId === typeId ? names.get(v.ordinal) : undefined),
+  };
+  definedEnums.set(typeId, type as unknown as EnumType);
+  return type;
 }

@@ -15,6 +15,7 @@ import {
   EnumValue,
   FloatObject,
   IntObject,
+  readBinaryTypeMeta,
   readValue,
   resolveValue,
   ShortObject,
@@ -23,11 +24,12 @@ import {
   Timestamp,
   TypeCode,
   UUID,
+  writeBinaryTypeMeta,
   writeValue,
 } from './index.js';
 
 // Budget: ≥ 100k generated cases in total, well under 20 s on 2 cores.
-const RUNS_RANDOM_BASE = 45_000;
+const RUNS_RANDOM_BASE = 40_000;
 const RUNS_CODED_BASE = 35_000;
 const RUNS_MUTATED_BASE = 15_000;
 // GG_FUZZ_SCALE multiplies every budget for a deeper local run.
@@ -36,6 +38,7 @@ const RUNS_ROUND_TRIP = 8_000 * SCALE;
 const RUNS_RANDOM = RUNS_RANDOM_BASE * SCALE;
 const RUNS_CODED = RUNS_CODED_BASE * SCALE;
 const RUNS_MUTATED = RUNS_MUTATED_BASE * SCALE;
+const RUNS_META = 5_000 * SCALE;
 
 const FuzzPair = defineType('fuzz.Pair', { left: IntObject, right: StringHint });
 const FuzzNode = defineType('fuzz.Node', { label: StringHint, next: BinaryObject });
@@ -243,6 +246,42 @@ describe('decoder fuzzing (only typed ProtocolErrors, always terminates)', () =>
     );
     await drain();
   }, 60_000);
+});
+
+describe('binary type metadata decoder fuzzing', () => {
+  it('random and mutated metadata bodies', () => {
+    const valid = new BinaryWriter();
+    writeBinaryTypeMeta(valid, {
+      typeId: 1,
+      typeName: 'T',
+      affinityKeyField: 'f',
+      fields: [{ name: 'f', typeCode: 3, fieldId: 102 }],
+      isEnum: true,
+      enumValues: [{ name: 'A', ordinal: 0 }],
+      schemas: [{ schemaId: 7, fieldIds: [102] }],
+    });
+    const base = valid.toBuffer();
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 80 }),
+          fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.nat()).map(([at, byte, cut]) => {
+            const b = Buffer.from(base);
+            b[at % b.length] = byte;
+            return b.subarray(0, cut % (b.length + 1));
+          }),
+        ),
+        (bytes) => {
+          try {
+            readBinaryTypeMeta(new BinaryReader(Buffer.from(bytes)));
+          } catch (e) {
+            checkError(e);
+          }
+        },
+      ),
+      { numRuns: RUNS_META },
+    );
+  });
 });
 
 describe('round trip: readValue(writeValue(x)) equals x', () => {
