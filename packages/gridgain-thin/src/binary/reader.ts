@@ -1,4 +1,4 @@
-import { ProtocolError } from '@dbwire/core';
+import { ProtocolError, UsageError } from '@dbwire/core';
 import { TypeCode } from './type-codes.js';
 
 export function truncated(what: string, need: number, have: number): ProtocolError {
@@ -32,7 +32,7 @@ export class BinaryReader {
 
   constructor(buf: Buffer, offset = 0, end = buf.length) {
     if (offset < 0 || end > buf.length || offset > end) {
-      throw new RangeError(`Invalid reader window [${offset}, ${end}) over ${buf.length} bytes`);
+      throw new UsageError(`Invalid reader window [${offset}, ${end}) over ${buf.length} bytes`);
     }
     this.buf = buf;
     this.offset = offset;
