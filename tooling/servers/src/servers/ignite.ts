@@ -184,6 +184,7 @@ const IGNITE_JVM_FLAGS = [
   '-DIGNITE_UPDATE_NOTIFIER=false',
   '-DIGNITE_PERFORMANCE_SUGGESTIONS_DISABLED=true',
   '-DIGNITE_NO_ASCII=true',
+  '-DIGNITE_NO_SHUTDOWN_HOOK=true', // the launcher's own hook stops fast (see IgniteLauncher)
 ];
 
 // ---------------------------------------------------------------------------------------------------

@@ -54,7 +54,20 @@ public final class BoltLauncher {
         .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
         .setConfig(GraphDatabaseSettings.udc_enabled, false)
         .build();
-    Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown, "dbwire-bolt-shutdown"));
+    // Data is disposable (fresh home per start): stop cleanly, but halt if that takes over 5 s.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      Thread halt = new Thread(() -> {
+        try {
+          Thread.sleep(5_000);
+        } catch (InterruptedException ignored) {
+          return;
+        }
+        Runtime.getRuntime().halt(0);
+      }, "dbwire-halt");
+      halt.setDaemon(true);
+      halt.start();
+      dbms.shutdown();
+    }, "dbwire-bolt-shutdown"));
 
     if (auth) {
       String password = required(args, "password");

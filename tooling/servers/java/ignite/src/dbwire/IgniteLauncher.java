@@ -61,6 +61,22 @@ public final class IgniteLauncher {
     Path readyFile = Path.of(required(args, "readyFile")).toAbsolutePath();
     boolean auth = Boolean.parseBoolean(args.getOrDefault("auth", "false"));
     Files.deleteIfExists(readyFile);
+    // Our own shutdown hook (IGNITE_NO_SHUTDOWN_HOOK=true is set by the tooling): stop all nodes with
+    // cancel=true and halt if that takes over 5 s. Data is disposable (fresh work dir per start), so a
+    // SIGTERM must never wait for checkpoints or rebalancing.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      Thread halt = new Thread(() -> {
+        try {
+          Thread.sleep(5_000);
+        } catch (InterruptedException ignored) {
+          return;
+        }
+        Runtime.getRuntime().halt(0);
+      }, "dbwire-halt");
+      halt.setDaemon(true);
+      halt.start();
+      Ignition.stopAll(true);
+    }, "dbwire-stop"));
 
     List<Ignite> started = new ArrayList<>();
     for (int i = 0; i < nodes; i++) {
@@ -90,7 +106,7 @@ public final class IgniteLauncher {
     System.out.println("DBWIRE-IGNITE-READY " + json);
     System.out.flush();
 
-    // Ignite's own shutdown hook stops the nodes on SIGTERM; keep the main thread parked until then.
+    // The shutdown hook stops the nodes on SIGTERM; keep the main thread parked until then.
     Thread.currentThread().join();
   }
 
