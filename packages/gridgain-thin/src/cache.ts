@@ -17,7 +17,7 @@ import {
 import { type CacheSettings, type ExpiryPolicy, normaliseExpiry, readSettings } from './cache-config.js';
 import type { Client } from './client.js';
 import type { Connection, RequestOptions } from './connection.js';
-import { ParameterError } from './errors.js';
+import { ParameterError, ParseError } from './errors.js';
 import { CacheFlag, Op } from './protocol/constants.js';
 
 /** Cache peek modes for `getSize` (Java CachePeekMode ordinals). */
@@ -272,7 +272,7 @@ export class Cache {
     const ctx = this.client.binary;
     return this.#keysOp(Op.CACHE_GET_ALL, list, options, (r) => {
       const n = r.readInt32();
-      if (n < 0 || n > r.remaining) throw new ParameterError(`bad entry count ${n} in GET_ALL response`);
+      if (n < 0 || n > r.remaining) throw new ParseError(`bad entry count ${n} in GET_ALL response`);
       const pairs: unknown[] = new Array(n * 2);
       for (let i = 0; i < n * 2; i++) pairs[i] = resolveValue(readValue(r, ctx), ctx);
       const build = (flat: unknown[]) => {

@@ -24,7 +24,7 @@ import {
   writeSettings,
 } from './cache-config.js';
 import { Connection, type RequestOptions, type RequestWriter, type ResponseReader } from './connection.js';
-import { HandshakeError, ParameterError, ReconnectError } from './errors.js';
+import { HandshakeError, ParameterError, ParseError, ReconnectError } from './errors.js';
 import { Op, type ProtocolVersion, type VERSION_FEATURES, versionString } from './protocol/constants.js';
 
 /** pygridgain's `ssl.CERT_*` values for `sslCertReqs`. */
@@ -248,7 +248,7 @@ export class Client implements AsyncDisposable {
       undefined,
       (r) => {
         const n = r.readInt32();
-        if (n < 0 || n > r.remaining) throw new ParameterError(`bad cache name count ${n}`);
+        if (n < 0 || n > r.remaining) throw new ParseError(`bad cache name count ${n}`);
         const out: string[] = [];
         for (let i = 0; i < n; i++) out.push(r.readUtf8String() ?? '');
         return out;

@@ -391,9 +391,15 @@ export class Connection {
     if (!this.supports('BITMAP_FEATURES') || !this.hasFeature(Feature.HEARTBEAT)) return;
     let interval = explicitMs;
     if (interval === undefined) {
-      const idle = await this.request(Op.GET_IDLE_TIMEOUT, undefined, (r) => Number(r.readInt64()), {
-        timeout: DEFAULT_CONNECT_TIMEOUT,
-      });
+      let idle: number;
+      try {
+        idle = await this.request(Op.GET_IDLE_TIMEOUT, undefined, (r) => Number(r.readInt64()), {
+          timeout: DEFAULT_CONNECT_TIMEOUT,
+        });
+      } catch (err) {
+        if (this.#closed) throw err;
+        return; // the server announced heartbeats but cannot tell its idle timeout: none needed
+      }
       if (!(idle > 0)) return;
       interval = Math.max(100, Math.floor(idle / 3));
     }

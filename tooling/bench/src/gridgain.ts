@@ -2,7 +2,8 @@
  * gridgain-thin bench: @dbwire/gridgain-thin vs apache-ignite-client 1.0.0 on the real 'ignite' server,
  * plus a canned responder (a worker thread that answers every frame at once, so only client cost
  * counts) where ours is compared with a raw-socket baseline sending the same bytes with writes
- * coalesced per event-loop turn. Each figure is the median of 5 timed runs after a warm-up run.
+ * coalesced per event-loop turn. Each figure is the median of 5 timed runs (interleaved across
+ * implementations) after a warm-up run.
  */
 import net from 'node:net';
 import { Worker } from 'node:worker_threads';
@@ -28,14 +29,6 @@ async function timed(op: Op, inFlight: number, ms: number): Promise<number> {
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
   return (count * 1000) / (performance.now() - start);
-}
-
-async function median(op: Op, inFlight: number): Promise<number> {
-  await timed(op, inFlight, Math.min(500, RUN_MS)); // warm-up
-  const xs: number[] = [];
-  for (let i = 0; i < RUNS; i++) xs.push(await timed(op, inFlight, RUN_MS));
-  xs.sort((a, b) => a - b);
-  return xs[Math.floor(xs.length / 2)]!;
 }
 
 // ---------- canned responder (worker thread) ----------
@@ -179,18 +172,47 @@ export async function rawClient(
 
 // ---------- the run ----------
 
-export async function run(): Promise<BenchRow[]> {
-  const rows: BenchRow[] = [];
-  const add = async (bench: string, impl: string, op: Op, inFlight: number) => {
-    let opsPerSec = 0;
+/**
+ * Measures several implementations of one workload with their runs interleaved (A, B, C, A, B, C…),
+ * so load drift on a shared machine hits each of them alike; reports the median per implementation.
+ */
+async function compare(
+  rows: BenchRow[],
+  bench: string,
+  impls: Array<[impl: string, op: Op]>,
+  inFlight: number,
+): Promise<void> {
+  const samples = new Map<string, number[]>(impls.map(([impl]) => [impl, []]));
+  const failed = new Set<string>();
+  for (const [impl, op] of impls) {
     try {
-      opsPerSec = await median(op, inFlight);
+      await timed(op, inFlight, Math.min(500, RUN_MS)); // warm-up
     } catch (err) {
+      failed.add(impl);
       console.log(`  ${bench} / ${impl} failed: ${err instanceof Error ? err.message : String(err)}`);
     }
+  }
+  for (let i = 0; i < RUNS; i++) {
+    for (const [impl, op] of impls) {
+      if (failed.has(impl)) continue;
+      try {
+        samples.get(impl)!.push(await timed(op, inFlight, RUN_MS));
+      } catch (err) {
+        failed.add(impl);
+        console.log(`  ${bench} / ${impl} failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+  for (const [impl] of impls) {
+    const xs = samples.get(impl)!.sort((a, b) => a - b);
+    const opsPerSec = failed.has(impl) || xs.length === 0 ? 0 : xs[Math.floor(xs.length / 2)]!;
     rows.push({ bench, impl, opsPerSec });
     console.log(`  ${bench.padEnd(34)} ${impl.padEnd(28)} ${Math.round(opsPerSec)} ops/s`);
-  };
+  }
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
   const OURS = 'dbwire gridgain-thin';
   const OFFICIAL = 'apache-ignite-client 1.0.0';
   const RAW = 'raw socket (coalesced)';
@@ -214,15 +236,43 @@ export async function run(): Promise<BenchRow[]> {
   const oentries = keys.map((k) => new IgniteClient.CacheEntry(k, `value-${k}`));
   let seq = 0;
   for (const n of [1, 64]) {
-    await add(`get, ${n} in flight (ignite)`, OURS, () => cache.get('key'), n);
-    await add(`get, ${n} in flight (ignite)`, OFFICIAL, () => ocache.get('key'), n);
-    await add(`put, ${n} in flight (ignite)`, OURS, () => cache.put(`p${seq++ % 1000}`, 'value'), n);
-    await add(`put, ${n} in flight (ignite)`, OFFICIAL, () => ocache.put(`p${seq++ % 1000}`, 'value'), n);
+    await compare(
+      rows,
+      `get, ${n} in flight (ignite)`,
+      [
+        [OURS, () => cache.get('key')],
+        [OFFICIAL, () => ocache.get('key')],
+      ],
+      n,
+    );
+    await compare(
+      rows,
+      `put, ${n} in flight (ignite)`,
+      [
+        [OURS, () => cache.put(`p${seq++ % 1000}`, 'value')],
+        [OFFICIAL, () => ocache.put(`p${seq++ % 1000}`, 'value')],
+      ],
+      n,
+    );
   }
-  await add('putAll of 1,000 (ignite)', OURS, () => cache.putAll(entries), 1);
-  await add('putAll of 1,000 (ignite)', OFFICIAL, () => ocache.putAll(oentries), 1);
-  await add('getAll of 1,000 (ignite)', OURS, () => cache.getAll(keys), 1);
-  await add('getAll of 1,000 (ignite)', OFFICIAL, () => ocache.getAll(keys), 1);
+  await compare(
+    rows,
+    'putAll of 1,000 (ignite)',
+    [
+      [OURS, () => cache.putAll(entries)],
+      [OFFICIAL, () => ocache.putAll(oentries)],
+    ],
+    1,
+  );
+  await compare(
+    rows,
+    'getAll of 1,000 (ignite)',
+    [
+      [OURS, () => cache.getAll(keys)],
+      [OFFICIAL, () => ocache.getAll(keys)],
+    ],
+    1,
+  );
   await cache.destroy();
   await ours.close();
   official.disconnect();
@@ -239,9 +289,16 @@ export async function run(): Promise<BenchRow[]> {
     const oc = o2.getCache('canned');
     oc.setKeyType(IgniteClient.ObjectType.PRIMITIVE_TYPE.STRING);
     for (const n of [1, 64]) {
-      await add(`get, ${n} in flight (canned)`, OURS, () => cc.get('key'), n);
-      await add(`get, ${n} in flight (canned)`, RAW, raw.get, n);
-      await add(`get, ${n} in flight (canned)`, OFFICIAL, () => oc.get('key'), n);
+      await compare(
+        rows,
+        `get, ${n} in flight (canned)`,
+        [
+          [OURS, () => cc.get('key')],
+          [RAW, raw.get],
+          [OFFICIAL, () => oc.get('key')],
+        ],
+        n,
+      );
     }
     raw.close();
     await c2.close();
