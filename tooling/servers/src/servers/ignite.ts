@@ -668,7 +668,7 @@ function makeIgnite(v: Variant): ServerDef {
       }
       return true;
     },
-    readyTimeoutMs: 180_000,
+    readyTimeoutMs: 300_000,
     info: localInfo,
   };
 }
