@@ -2,6 +2,7 @@ import {
   abortError,
   type CallSite,
   DbwireError,
+  raceSignal,
   registerSecret,
   TimeoutError,
   UsageError,
@@ -210,8 +211,9 @@ export class Funnel {
   ): Promise<void> {
     const left = deadline === undefined ? Number.POSITIVE_INFINITY : deadline - Date.now();
     const wait = Math.min(stub.connectTimeoutMs, Math.max(0, left));
-    const ok = await stub.waitConnected(wait);
-    if (ok || signal?.aborted) return;
+    const waiting = stub.waitConnected(wait);
+    const ok = await (signal ? raceSignal(waiting, signal, () => abortError(signal, method.name)) : waiting);
+    if (ok) return;
     stub.downUntil = Date.now() + MARK_DOWN_MS;
     if (wait < stub.connectTimeoutMs) {
       throw new TimeoutError(`${method.name}: timed out connecting to Dgraph at ${stub.addr}`, {

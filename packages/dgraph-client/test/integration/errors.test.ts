@@ -4,6 +4,7 @@ import { useServer } from '@dbwire/test-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ConnectionError,
+  DbwireError,
   DgraphClient,
   DgraphClientStub,
   DgraphServerError,
@@ -182,5 +183,21 @@ describe('several stubs', () => {
     const c = new DgraphClient(s);
     s.close();
     await expect(c.checkVersion()).rejects.toBeInstanceOf(UsageError);
+  });
+});
+
+describe('cancellation while connecting', () => {
+  it('an AbortSignal ends a call still waiting for its connection', async () => {
+    const dead = new DgraphClient(
+      new DgraphClientStub('10.255.255.1:9080', undefined, { connectTimeout: 30 }),
+    );
+    try {
+      const started = Date.now();
+      const err = await dead.checkVersion({ signal: AbortSignal.timeout(300) }).catch((e: unknown) => e);
+      expect(DbwireError.is(err)).toBe(true);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      dead.close();
+    }
   });
 });
