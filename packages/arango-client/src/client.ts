@@ -1,4 +1,4 @@
-import type { TlsOptions } from '@dbwire/core';
+import { type HostEndpoint, parseHosts, type TlsOptions } from '@dbwire/core';
 import { type AuthOptions, Connection, type ConnectionOptions, serverError } from './connection.js';
 import { StandardDatabase } from './database.js';
 import { ArangoClientError, ServerConnectionError } from './errors.js';
@@ -37,24 +37,20 @@ export interface DbOptions {
   userToken?: string;
 }
 
-/** Parses `hosts` (array or comma-separated string) into origins. */
+/** Parses `hosts` (array or comma-separated string, core `parseHosts`) into http(s) origins. */
 export function parseHostList(hosts: string | string[] | undefined): string[] {
-  const list =
-    hosts === undefined ? ['http://127.0.0.1:8529'] : Array.isArray(hosts) ? hosts : hosts.split(',');
-  const out = list.map((h) => String(h).trim()).filter(Boolean);
-  if (!out.length) throw new ArangoClientError('hosts must name at least one URL');
-  for (const h of out) {
-    let url: URL;
-    try {
-      url = new URL(h);
-    } catch {
-      throw new ArangoClientError(`bad host URL "${h}" (expected e.g. http://127.0.0.1:8529)`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new ArangoClientError(`bad host URL "${h}": protocol must be http or https`);
-    }
+  let endpoints: HostEndpoint[];
+  try {
+    endpoints = parseHosts(hosts ?? 'http://127.0.0.1:8529', { scheme: 'http', port: 8529 });
+  } catch (err) {
+    throw new ArangoClientError(`bad hosts: ${(err as Error).message}`, { cause: err });
   }
-  return out.map((h) => new URL(h).origin);
+  return endpoints.map((e) => {
+    if (e.scheme !== 'http' && e.scheme !== 'https') {
+      throw new ArangoClientError(`bad host URL "${e.raw}": protocol must be http or https`);
+    }
+    return e.url;
+  });
 }
 
 /** Entry point: `const db = await new ArangoClient({ hosts }).db('test', { username, password })`. */

@@ -10,6 +10,9 @@ import {
   ConnectionError,
   captureCallSite,
   Deadline,
+  HostPool,
+  jwtExpiry,
+  RefreshingTokenProvider,
   registerSecret,
   TimeoutError,
   type TlsOptions,
@@ -125,18 +128,6 @@ const NOT_SENT_CODES = new Set([
 interface Host {
   origin: string;
   pool: Pool;
-  downUntil: number;
-}
-
-function jwtExpiryMs(token: string): number | undefined {
-  const part = token.split('.')[1];
-  if (!part) return undefined;
-  try {
-    const payload = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as { exp?: unknown };
-    return typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Encodes a query object; undefined and null values are left out. */
@@ -214,31 +205,28 @@ export class Connection implements Executor {
   readonly username: string | undefined;
   readonly extraHeaders = undefined;
   readonly #hosts: Host[];
-  readonly #random: boolean;
+  /** Host selection and mark-down (core): holds indexes into #hosts. */
+  readonly #pool: HostPool<number>;
   readonly #requestTimeout: number;
   readonly #maxRetries: number;
   readonly #capture: boolean;
-  readonly #markDownMs: number;
-  #next = 0;
   #closed = false;
   // Header objects are built once and reused for every request (rebuilt only when a JWT changes).
   #getHeaders: Record<string, string>;
   #bodyHeaders: Record<string, string>;
   readonly #auth: AuthOptions;
+  /** JWT via /_open/auth, refreshed before expiry by core's single-flight provider (authMethod 'jwt'). */
+  readonly #tokens: RefreshingTokenProvider | undefined;
   #jwt: string | undefined;
-  #jwtExpires: number | undefined;
-  #login: Promise<void> | undefined;
 
   constructor(options: ConnectionOptions, auth: AuthOptions = {}) {
     if (!options.hosts.length) throw new ArangoClientError('at least one host is required');
     this.hosts = options.hosts;
     this.serialize = options.serializer ?? JSON.stringify;
     this.deserialize = options.deserializer ?? JSON.parse;
-    this.#random = options.hostResolver === 'random';
     this.#requestTimeout = options.requestTimeout ?? 60_000;
     this.#maxRetries = options.maxRetries ?? Math.max(1, options.hosts.length - 1);
     this.#capture = options.captureStackTraces ?? false;
-    this.#markDownMs = options.markDownMs ?? 5_000;
     this.#auth = auth;
     this.username = auth.username;
     const poolOptions = {
@@ -256,15 +244,21 @@ export class Connection implements Executor {
       return {
         origin: url.origin,
         pool: new Pool(url.origin, connect ? { ...poolOptions, connect } : poolOptions),
-        downUntil: 0,
       };
     });
+    this.#pool = new HostPool(
+      this.#hosts.map((_, i) => i),
+      { resolver: options.hostResolver ?? 'roundrobin', markDownMs: options.markDownMs ?? 5_000 },
+    );
     if (auth.password !== undefined) registerSecret(auth.password);
     if (auth.userToken !== undefined) {
       registerSecret(auth.userToken);
       this.#jwt = auth.userToken;
-      this.#jwtExpires = jwtExpiryMs(auth.userToken);
     }
+    this.#tokens =
+      auth.authMethod === 'jwt' && auth.userToken === undefined
+        ? new RefreshingTokenProvider({ fetchToken: (signal) => this.#login(signal), refreshEarlyMs: 30_000 })
+        : undefined;
     this.#getHeaders = {};
     this.#bodyHeaders = {};
     this.#rebuildHeaders();
@@ -287,33 +281,32 @@ export class Connection implements Executor {
     this.#bodyHeaders = { ...base, 'content-type': 'application/json' };
   }
 
-  /** Obtains (or refreshes) the JWT via `/_open/auth`; single-flight. */
-  async #ensureToken(force: boolean, site: CallSite | undefined): Promise<void> {
-    if (this.#auth.authMethod !== 'jwt' || this.#auth.userToken !== undefined) return;
-    const fresh =
-      this.#jwt !== undefined && (this.#jwtExpires === undefined || this.#jwtExpires - Date.now() > 30_000);
-    if (fresh && !force) return;
-    if (!this.#login) {
-      this.#login = (async () => {
-        const req: ArangoRequest = {
-          method: 'POST',
-          endpoint: '/_open/auth',
-          db: null,
-          body: { username: this.#auth.username ?? 'root', password: this.#auth.password ?? '' },
-        };
-        const res = await this.#attempts(req, undefined, site, this.#bodyHeadersNoAuth());
-        if (res.status !== 200 || typeof res.body?.jwt !== 'string') {
-          throw serverError(JWTAuthError, { ...req, body: { username: this.#auth.username } }, res);
-        }
-        this.#jwt = res.body.jwt as string;
-        registerSecret(this.#jwt);
-        this.#jwtExpires = jwtExpiryMs(this.#jwt);
-        this.#rebuildHeaders();
-      })().finally(() => {
-        this.#login = undefined;
-      });
+  /** POST /_open/auth: the JWT for username/password (called by the token provider). */
+  async #login(signal?: AbortSignal): Promise<{ token: string; expiresAt?: number }> {
+    const req: ArangoRequest = {
+      method: 'POST',
+      endpoint: '/_open/auth',
+      db: null,
+      body: { username: this.#auth.username ?? 'root', password: this.#auth.password ?? '' },
+    };
+    const res = await this.#run(req, signal ? { signal } : undefined, undefined, this.#bodyHeadersNoAuth());
+    if (res.status !== 200 || typeof res.body?.jwt !== 'string') {
+      throw serverError(JWTAuthError, { ...req, body: { username: this.#auth.username } }, res);
     }
-    await this.#login;
+    const token = res.body.jwt as string;
+    const expiresAt = jwtExpiry(token);
+    return expiresAt === undefined ? { token } : { token, expiresAt };
+  }
+
+  /** Current JWT from the provider; header objects are rebuilt only when it changed. */
+  async #ensureToken(force: boolean): Promise<void> {
+    const tokens = this.#tokens as RefreshingTokenProvider;
+    if (force) tokens.invalidate();
+    const jwt = await tokens.getToken();
+    if (jwt !== this.#jwt) {
+      this.#jwt = jwt;
+      this.#rebuildHeaders();
+    }
   }
 
   #bodyHeadersNoAuth(): Record<string, string> {
@@ -338,10 +331,15 @@ export class Connection implements Executor {
     options: CallOptions | undefined,
     site: CallSite | undefined,
   ): Promise<ArangoResponse> {
-    await this.#ensureToken(false, site);
+    try {
+      await this.#ensureToken(false);
+    } catch (err) {
+      throw withCallSite(err, site);
+    }
     const res = await this.#run(req, options, site);
     if (res.status !== 401) return res;
-    await this.#ensureToken(true, site);
+    // The server no longer accepts the token (expired early, secret rotated): log in again once.
+    await this.#ensureToken(true);
     return this.#run(req, options, site);
   }
 
@@ -349,8 +347,11 @@ export class Connection implements Executor {
     req: ArangoRequest,
     options: CallOptions | undefined,
     site: CallSite | undefined,
+    baseHeaders?: Record<string, string>,
   ): Promise<ArangoResponse> {
-    let headers = req.body !== undefined || req.rawBody !== undefined ? this.#bodyHeaders : this.#getHeaders;
+    let headers =
+      baseHeaders ??
+      (req.body !== undefined || req.rawBody !== undefined ? this.#bodyHeaders : this.#getHeaders);
     if (req.headers) headers = { ...headers, ...req.headers };
     if (!options || (options.timeout === undefined && options.signal === undefined)) {
       return this.#attempts(req, undefined, site, headers);
@@ -373,17 +374,6 @@ export class Connection implements Executor {
     }
   }
 
-  #pickHost(): number {
-    const n = this.#hosts.length;
-    if (n === 1) return 0;
-    const now = Date.now();
-    for (let i = 0; i < n; i++) {
-      const idx = this.#random ? Math.floor(Math.random() * n) : this.#next++ % n;
-      if (this.#hosts[idx]!.downUntil <= now) return idx;
-    }
-    return this.#next++ % n;
-  }
-
   async #attempts(
     req: ArangoRequest,
     deadline: Deadline | undefined,
@@ -395,7 +385,7 @@ export class Connection implements Executor {
       req.rawBody !== undefined ? req.rawBody : req.body !== undefined ? this.serialize(req.body) : undefined;
     const safe = req.idempotent ?? (req.method === 'GET' || req.method === 'HEAD');
     const pinned = req.host;
-    let hostIdx = pinned ?? this.#pickHost();
+    let hostIdx = pinned ?? this.#pool.next();
     let failovers = 0;
     let resetRetried = false;
     for (;;) {
@@ -434,7 +424,7 @@ export class Connection implements Executor {
           this.#hosts.length > 1 &&
           failovers < this.#maxRetries
         ) {
-          host.downUntil = Date.now() + this.#markDownMs;
+          this.#pool.markDown(hostIdx);
           failovers++;
           hostIdx = this.#nextHost(hostIdx);
           continue;
@@ -477,7 +467,7 @@ export class Connection implements Executor {
           this.#hosts.length > 1 &&
           failovers < this.#maxRetries
         ) {
-          host.downUntil = Date.now() + this.#markDownMs;
+          this.#pool.markDown(hostIdx);
           failovers++;
           hostIdx = this.#nextHost(hostIdx);
           continue;
@@ -495,12 +485,12 @@ export class Connection implements Executor {
     }
   }
 
+  /** The host after `current` that is not marked down (or simply the next one when all are). */
   #nextHost(current: number): number {
     const n = this.#hosts.length;
-    const now = Date.now();
     for (let i = 1; i <= n; i++) {
       const idx = (current + i) % n;
-      if (this.#hosts[idx]!.downUntil <= now) return idx;
+      if (!this.#pool.isDown(idx)) return idx;
     }
     return (current + 1) % n;
   }
