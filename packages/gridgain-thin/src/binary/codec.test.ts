@@ -65,6 +65,10 @@ describe('writeValue golden bytes', () => {
     expect(hex('a')).toBe('090100000061');
     expect(hex('')).toBe('0900000000');
     expect(hex('é')).toBe('0902000000c3a9');
+    expect(hex('😀')).toBe('0904000000f09f9880');
+    // Unpaired surrogates become '?' as Java's String.getBytes(UTF_8) does.
+    expect(hex('a\ud800')).toBe('09020000006' + '13f');
+    expect(hex('\udc00😀')).toBe('09050000003ff09f9880');
     expect(hex(true)).toBe('0801');
     expect(hex(false)).toBe('0800');
     expect(hex(null)).toBe('65');

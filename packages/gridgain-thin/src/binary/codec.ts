@@ -27,7 +27,7 @@ import { BinaryReader, malformed } from './reader.js';
 import { MemoryTypeRegistry } from './registry.js';
 import { CollectionKind, MapKind, OBJECT_HEADER_LENGTH, ObjectFlag, TypeCode } from './type-codes.js';
 import { Decimal, EnumValue, Time, Timestamp, UUID } from './values.js';
-import { BinaryWriter } from './writer.js';
+import { BinaryWriter, javaEncodable } from './writer.js';
 
 /** Nesting limit for values written and read (guards against cycles in plain containers and hostile input). */
 export const MAX_DEPTH = 128;
@@ -1383,8 +1383,10 @@ export function javaHashCode(value: unknown, hint?: TypeHint, ctx?: BinaryContex
       return toChar(h, value);
     case TypeCode.BOOL:
       return value ? 1231 : 1237;
-    case TypeCode.STRING:
-      return javaStringHashCode(value as string);
+    case TypeCode.STRING: {
+      // Hash the string Java will see: unpaired surrogates arrive as '?' (see writeUtf8String).
+      return javaStringHashCode(javaEncodable(value as string));
+    }
     case TypeCode.UUID: {
       const u = toUuid(h, value);
       const hilo = u.mostSignificantBits ^ u.leastSignificantBits;

@@ -90,6 +90,7 @@ describe('Java-compatible ids and hashes', () => {
     expect(javaHashCode(false)).toBe(1237);
     expect(javaHashCode(['a', StringHint])).toBe(97);
     expect(javaHashCode(7, IntObject)).toBe(7);
+    expect(javaHashCode('a\ud800')).toBe(javaStringHashCode('a?'));
     expect(javaHashCode(1.5)).toBe(1073217536);
     expect(javaHashCode(new UUID('00000000-0000-0001-0000-000000000002'))).toBe(3);
     expect(javaHashCode(new PersonKey({ personId: 1, companyId: 1 }))).toBe(103821313);

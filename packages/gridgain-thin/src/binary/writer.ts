@@ -4,6 +4,16 @@ import { TypeCode } from './type-codes.js';
 const MAX_INT64 = (1n << 63n) - 1n;
 const MIN_INT64 = -(1n << 63n);
 const TWO_63 = 2 ** 63;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The string Java receives for `s`: Java's `String.getBytes(UTF_8)` encodes an unpaired surrogate as '?'
+ * (Node would write U+FFFD), so such strings are mapped the same way. Well-formed strings are returned as is.
+ * @internal
+ */
+export function javaEncodable(s: string): string {
+  return (s as unknown as { isWellFormed(): boolean }).isWellFormed() ? s : s.replace(LONE_SURROGATE, '?');
+}
 
 /**
  * A growable little-endian output buffer. It doubles its capacity when full and is reusable through
@@ -129,6 +139,9 @@ export class BinaryWriter {
         return;
       }
     }
+    // Java's String.getBytes(UTF_8) writes '?' for an unpaired surrogate (Node would write U+FFFD):
+    // match it so such keys stay byte-identical to the ones Java clients write.
+    s = javaEncodable(s);
     const n = Buffer.byteLength(s, 'utf8');
     this.ensure(5 + n);
     const buf = this.buf;
