@@ -1,8 +1,29 @@
 /**
  * The Ignite / GridGain binary type system: the byte-level writer and reader, Java-compatible hashes,
  * pygridgain's type hints, complex objects and the binary-type metadata of ops 3002/3003. Pure: no I/O.
+ *
+ * Writing without a hint (pygridgain's defaults):
+ *
+ * | JS value                                   | Ignite type (hint)                                  |
+ * | ------------------------------------------ | --------------------------------------------------- |
+ * | integer `number` (abs < 2^63), `bigint`     | LongObject                                          |
+ * | other `number` (fraction, NaN, ±Infinity)  | DoubleObject                                        |
+ * | `string` / `boolean` / `null`, `undefined` | String / BoolObject / Null                          |
+ * | `Date` / `Timestamp` / `Time`              | DateObject / TimestampObject (ms + ns) / TimeObject |
+ * | `UUID` / `Decimal` / `EnumValue`           | UUIDObject / DecimalObject (exact) / EnumObject     |
+ * | `Buffer`, `Uint8Array`, `Int8Array`        | ByteArrayObject                                     |
+ * | `Int16Array` `Int32Array` `BigInt64Array` `Float32Array` `Float64Array` | Short/Int/Long/Float/DoubleArrayObject |
+ * | array of integers / numbers / strings / booleans / UUIDs / Dates / Timestamps / Times / Decimals | the typed array (nulls allowed for object element types) |
+ * | any other array (mixed, empty, nested)     | ObjectArrayObject (`Object[]`)                      |
+ * | `Set`                                      | CollectionObject (HashSet)                          |
+ * | `Map`, plain object                        | MapObject (HashMap)                                 |
+ * | instance of a `defineType` class           | complex object (compact footer, Java hash)          |
+ * | `BinaryObject` (read earlier)              | its bytes, verbatim                                 |
+ *
+ * Reading gives: longs as `number` when safe, else `bigint`; chars as 1-char strings; byte arrays as
+ * `Buffer`; other arrays as JS arrays; collections as arrays (sets as `Set`); maps as `Map`; complex
+ * objects as `BinaryObject` until `resolveValue` turns them into class instances.
  */
-
 export { javaHashCode, MAX_DEPTH, prepareValue, readValue, resolveValue, writeValue } from './codec.js';
 export {
   type BinaryContext,
