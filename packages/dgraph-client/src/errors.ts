@@ -4,6 +4,7 @@ import {
   ConnectionError,
   type DbwireError,
   type DbwireErrorOptions,
+  ProtocolError,
   ServerError,
   TimeoutError,
   UsageError,
@@ -237,6 +238,15 @@ export function fromGrpcError(err: unknown, what: string, address: string, timeo
       });
     case GrpcStatus.INTERNAL:
     case GrpcStatus.UNIMPLEMENTED:
+      if (
+        code === GrpcStatus.INTERNAL &&
+        /parsing error|index out of range|invalid wire type/i.test(details)
+      ) {
+        return new ProtocolError(`${what}: could not decode the answer from ${address}: ${details}`, {
+          code: 'ERR_PROTOCOL',
+          cause: err,
+        });
+      }
       if (/http1\.x|HTTP status code|Protocol error|Received RST_STREAM|malformed/i.test(details)) {
         return new ConnectionError(
           `${what}: ${address} does not speak gRPC (${details}). Is this Dgraph alpha's gRPC port (9080 by default), not its HTTP port (8080)?`,

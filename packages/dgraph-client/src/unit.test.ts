@@ -197,6 +197,10 @@ describe('gRPC status mapping', () => {
     expect(map(GrpcStatus.UNAVAILABLE, 'No connection established')).toBeInstanceOf(UnavailableError);
     expect(map(GrpcStatus.UNAVAILABLE, 'Protocol error').message).toMatch(/gRPC port/);
     expect(map(GrpcStatus.CANCELLED, 'Cancelled on client')).toBeInstanceOf(CancelledError);
+    expect(map(GrpcStatus.INTERNAL, 'Response message parsing error: index out of range').name).toBe(
+      'ProtocolError',
+    );
+    expect(map(GrpcStatus.UNIMPLEMENTED, 'unknown method RunDQL')).toBeInstanceOf(DgraphServerError);
     const expired = map(GrpcStatus.UNAUTHENTICATED, 'unable to parse jwt token: Token is expired');
     expect(expired).toBeInstanceOf(JwtExpiredError);
     expect(expired).toBeInstanceOf(AuthenticationError);
