@@ -270,3 +270,21 @@ describe('errors', () => {
     }
   });
 });
+
+describe('call sites', () => {
+  it('captureCallSites appends the caller frames to server errors', async () => {
+    const traced = new Client({ captureCallSites: true });
+    await traced.connect(host, port);
+    try {
+      const err = (await traced
+        .getCache(`no-such-cache-${process.pid}`)
+        .get('k')
+        .catch((e: unknown) => e)) as Error;
+      expect(err).toBeInstanceOf(CacheDoesNotExistError);
+      expect(err.stack).toContain('--- called from ---');
+      expect(err.stack).toContain('keyvalue.test.ts');
+    } finally {
+      await traced.close();
+    }
+  });
+});
