@@ -163,7 +163,7 @@ describe('RefreshingTokenProvider', () => {
     const p = new RefreshingTokenProvider({ fetchToken });
     await p.getToken();
     p.invalidate();
-    const err = await p.getToken().catch((e: unknown) => e as AuthenticationError);
+    const err = (await p.getToken().catch((e: unknown) => e)) as AuthenticationError;
     expect(err).toBeInstanceOf(AuthenticationError);
     expect(err.code).toBe('ERR_TOKEN_REFRESH');
     expect(err.message).toMatch(/^access token request failed \(invalid_grant: refresh token \*\*\* revoked/);

@@ -33,11 +33,11 @@ describe('Deadline', () => {
   });
 
   it('timeout → TimeoutError with the operation name, even when fn ignores the signal', async () => {
-    const p = withDeadline({ timeout: 100 }, () => new Promise(() => {}), 'query').catch((e) => e);
+    const p = withDeadline({ timeout: 100 }, () => new Promise(() => {}), 'query').catch((e): any => e);
     await vi.advanceTimersByTimeAsync(99);
     expect(vi.getTimerCount()).toBe(1);
     await vi.advanceTimersByTimeAsync(1);
-    const err = await p;
+    const err: any = await p;
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err.message).toBe('query timed out after 100 ms');
     expect(err.code).toBe('ERR_TIMEOUT');
@@ -51,9 +51,9 @@ describe('Deadline', () => {
     const p = withDeadline({ timeout: 10_000, signal: ac.signal }, (signal) => {
       expect(signal).not.toBe(ac.signal);
       return new Promise(() => {});
-    }).catch((e) => e);
+    }).catch((e): any => e);
     ac.abort(new Error('user gave up'));
-    const err = await p;
+    const err: any = await p;
     expect(err).toBeInstanceOf(CancelledError);
     expect(err.retryable).toBe(false);
     expect((err.cause as Error).message).toBe('user gave up');
@@ -147,7 +147,7 @@ describe('raceSignal and sleep', () => {
       await p;
       expect(done).toBe(true);
       const ac = new AbortController();
-      const s = sleep(60_000, ac.signal).catch((e) => e);
+      const s = sleep(60_000, ac.signal).catch((e): any => e);
       ac.abort();
       expect(await s).toBeInstanceOf(CancelledError);
       expect(vi.getTimerCount()).toBe(0);

@@ -68,7 +68,7 @@ describe('error classes', () => {
     expect(t).not.toBeInstanceOf(CancelledError);
     expect(new ConnectionError('x')).not.toBeInstanceOf(TimeoutError);
     expect(new Error('plain')).not.toBeInstanceOf(DbwireError);
-    expect(null instanceof (DbwireError as any)).toBe(false);
+    expect((null as any) instanceof (DbwireError as any)).toBe(false);
   });
 
   it('package subclasses work with instanceof and a brandName', () => {
