@@ -288,3 +288,19 @@ describe('call sites', () => {
     }
   });
 });
+
+describe('heartbeats', () => {
+  it('the server announces HEARTBEAT (feature bit 11) and accepts op 1 on an idle connection', async () => {
+    const hb = new Client({ heartbeatInterval: 100 });
+    await hb.connect(host, port);
+    try {
+      const features = hb.features!;
+      expect((features[1]! & 0x08) !== 0).toBe(true);
+      await new Promise((r) => setTimeout(r, 450)); // several heartbeats go out meanwhile
+      expect(hb.connected).toBe(true);
+      expect(await hb.cacheNames()).toBeInstanceOf(Array);
+    } finally {
+      await hb.close();
+    }
+  });
+});
