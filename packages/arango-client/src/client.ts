@@ -1,4 +1,5 @@
 import { type HostEndpoint, parseHosts, type TlsOptions } from '@dbwire/core';
+import type { Dispatcher } from 'undici';
 import { type AuthOptions, Connection, type ConnectionOptions, serverError } from './connection.js';
 import { StandardDatabase } from './database.js';
 import { ArangoClientError, ServerConnectionError } from './errors.js';
@@ -25,6 +26,8 @@ export interface ArangoClientOptions {
    */
   captureStackTraces?: boolean;
   tls?: TlsOptions;
+  /** An undici `Dispatcher` to send every request through (the seed's `http_client`). */
+  httpClient?: Dispatcher;
 }
 
 export interface DbOptions {

@@ -19,7 +19,7 @@ import {
   toNodeTlsOptions,
   withCallSite,
 } from '@dbwire/core';
-import { Pool } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 import {
   ArangoClientError,
   type ArangoRequestInfo,
@@ -97,6 +97,11 @@ export interface ConnectionOptions {
    */
   captureStackTraces?: boolean;
   tls?: TlsOptions;
+  /**
+   * The seed's `http_client`: an undici `Dispatcher` (e.g. an `Agent` or `ProxyAgent` with your own
+   * connect options) used for every host instead of the client's own pools; never closed by the client.
+   */
+  httpClient?: Dispatcher;
   /** Milliseconds a failed host is skipped. Default 5 000. */
   markDownMs?: number;
 }
@@ -127,7 +132,7 @@ const NOT_SENT_CODES = new Set([
 
 interface Host {
   origin: string;
-  pool: Pool;
+  pool: Dispatcher;
 }
 
 /** Encodes a query object; undefined and null values are left out. */
@@ -210,6 +215,7 @@ export class Connection implements Executor {
   readonly #requestTimeout: number;
   readonly #maxRetries: number;
   readonly #capture: boolean;
+  readonly #ownsPools: boolean;
   #closed = false;
   // Header objects are built once and reused for every request (rebuilt only when a JWT changes).
   #getHeaders: Record<string, string>;
@@ -227,6 +233,7 @@ export class Connection implements Executor {
     this.#requestTimeout = options.requestTimeout ?? 60_000;
     this.#maxRetries = options.maxRetries ?? Math.max(1, options.hosts.length - 1);
     this.#capture = options.captureStackTraces ?? false;
+    this.#ownsPools = options.httpClient === undefined;
     this.#auth = auth;
     this.username = auth.username;
     const poolOptions = {
@@ -243,7 +250,7 @@ export class Connection implements Executor {
         url.protocol === 'https:' && options.tls ? toNodeTlsOptions(options.tls, url.hostname) : undefined;
       return {
         origin: url.origin,
-        pool: new Pool(url.origin, connect ? { ...poolOptions, connect } : poolOptions),
+        pool: options.httpClient ?? new Pool(url.origin, connect ? { ...poolOptions, connect } : poolOptions),
       };
     });
     this.#pool = new HostPool(
@@ -499,7 +506,7 @@ export class Connection implements Executor {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.all(this.#hosts.map((h) => h.pool.close().catch(() => {})));
+    if (this.#ownsPools) await Promise.all(this.#hosts.map((h) => h.pool.close().catch(() => {})));
   }
 
   get closed(): boolean {

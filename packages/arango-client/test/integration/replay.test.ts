@@ -840,7 +840,7 @@ const CASES: Case[] = [
         .collection('products')
         .insertMany([{ Hello: 'Earth' }, { Hello: 'Venus' }, { Hello: 'Mars' }], {
           returnNew: true,
-        })) as Array<{
+        })) as unknown as Array<{
         new: { Hello: string };
       }>;
       expect(res.map((r) => r.new.Hello)).toEqual(['Earth', 'Venus', 'Mars']);

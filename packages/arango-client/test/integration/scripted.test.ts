@@ -4,6 +4,7 @@
  * JWT login and refresh, 503 failover across hosts, bulk import, find/traverse over AQL.
  */
 import type { CallOptions } from '@dbwire/core';
+import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cursorPaging,
@@ -290,6 +291,19 @@ describe.skipIf(server.external)('scripted replay', () => {
     });
     expect(result.vertices.map((v) => v._id)).toEqual(['teachers/jon', 'lectures/CSC101']);
     expect(result.paths[1]?.edges).toEqual([e1]);
+  });
+
+  it('sends through a user-supplied undici dispatcher (httpClient) and leaves it open on close()', async () => {
+    const agent = new Agent({ connections: 2 });
+    const own = new ArangoClient({ hosts: srv.url, httpClient: agent });
+    try {
+      const col = (await own.db('_system')).collection('products');
+      expect(await col.get('70477')).toMatchObject({ _key: '70477' });
+    } finally {
+      await own.close();
+    }
+    expect(agent.closed).toBe(false);
+    await agent.close();
   });
 
   it('sent no request that violates the OpenAPI description', () => {
