@@ -8,7 +8,9 @@
 import { isAbortedError, isJwtExpired, isRetriableError } from './errors.js';
 
 export {
+  ApiKey,
   AuthenticationError,
+  BearerToken,
   CancelledError,
   ConnectionError,
   DbwireError,
@@ -42,7 +44,7 @@ export {
 export { api } from './methods.js';
 export { type ConnectionString, type OpenOptions, open, parseConnectionString } from './open.js';
 export { type Latency, Response } from './response.js';
-export { DgraphClientStub, type DgraphClientStubOptions } from './stub.js';
+export { callCredentialsFrom, DgraphClientStub, type DgraphClientStubOptions } from './stub.js';
 export {
   type CreateMutationOptions,
   type CreateRequestOptions,

@@ -1,7 +1,12 @@
-import { registerSecret, type TlsOptions, UsageError } from '@dbwire/core';
+import { ApiKey, BearerToken, registerSecret, type TlsOptions, UsageError } from '@dbwire/core';
 import * as grpc from '@grpc/grpc-js';
 import { DgraphClient } from './client.js';
-import { DgraphClientStub, type DgraphClientStubOptions, sslCredentials } from './stub.js';
+import {
+  callCredentialsFrom,
+  DgraphClientStub,
+  type DgraphClientStubOptions,
+  sslCredentials,
+} from './stub.js';
 
 export interface ConnectionString {
   hosts: string[];
@@ -122,15 +127,14 @@ export async function open(connectionString: string, options: OpenOptions = {}):
       ...tls,
       rejectUnauthorized: cs.sslmode === 'require' ? false : (tls?.rejectUnauthorized ?? true),
     });
-    const header = cs.apikey ?? (cs.bearertoken !== undefined ? `Bearer ${cs.bearertoken}` : undefined);
-    if (header !== undefined) {
-      const callCreds = grpc.credentials.createFromMetadataGenerator((_ctx, callback) => {
-        const md = new grpc.Metadata();
-        md.set('authorization', header);
-        callback(null, md);
-      });
-      creds = grpc.credentials.combineChannelCredentials(creds, callCreds);
-    }
+    // Dgraph Cloud style: the API key bare, a bearer token with its scheme, in `authorization`.
+    const provider =
+      cs.apikey !== undefined
+        ? new ApiKey(cs.apikey, { header: 'authorization', scheme: '' })
+        : cs.bearertoken !== undefined
+          ? new BearerToken(cs.bearertoken)
+          : undefined;
+    if (provider) creds = grpc.credentials.combineChannelCredentials(creds, callCredentialsFrom(provider));
   }
   const stubs = cs.hosts.map((h) => new DgraphClientStub(h, creds, stubOptions));
   const client = new DgraphClient(...stubs);

@@ -1,4 +1,4 @@
-import { type TlsOptions, UsageError } from '@dbwire/core';
+import { type CredentialsProvider, type TlsOptions, UsageError } from '@dbwire/core';
 import * as grpc from '@grpc/grpc-js';
 import { type api, type MethodDef, Methods } from './methods.js';
 
@@ -11,6 +11,12 @@ export interface DgraphClientStubOptions extends grpc.ChannelOptions {
    * (default 10). Keeps calls to an unreachable host from hanging until the OS gives up.
    */
   connectTimeout?: number;
+  /**
+   * Auth headers for every call from a dbwire credentials provider (`new ApiKey(key, { scheme: '' })`,
+   * `new BearerToken(token)`, a `RefreshingTokenProvider`, ...). Needs TLS (`tls` or secure
+   * `credentials`): gRPC sends call credentials over TLS only.
+   */
+  auth?: CredentialsProvider;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_S = 10;
@@ -60,7 +66,7 @@ export class DgraphClientStub {
     const opts: DgraphClientStubOptions = Array.isArray(options)
       ? Object.fromEntries(options as ReadonlyArray<readonly [string, unknown]>)
       : { ...((options as DgraphClientStubOptions | undefined) ?? {}) };
-    const { tls, connectTimeout, ...channelOptions } = opts;
+    const { tls, connectTimeout, auth, ...channelOptions } = opts;
     if (connectTimeout !== undefined && !(typeof connectTimeout === 'number' && connectTimeout > 0)) {
       throw new UsageError(
         `DgraphClientStub: connectTimeout must be a number of seconds > 0, got ${connectTimeout}`,
@@ -71,7 +77,20 @@ export class DgraphClientStub {
     }
     this.addr = addr;
     this.connectTimeoutMs = (connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_S) * 1000;
-    const creds = credentials ?? (tls ? sslCredentials(tls) : grpc.credentials.createInsecure());
+    let creds = credentials ?? (tls ? sslCredentials(tls) : grpc.credentials.createInsecure());
+    if (auth !== undefined) {
+      if (typeof auth?.headers !== 'function') {
+        throw new UsageError('DgraphClientStub: auth must be a CredentialsProvider (with headers())', {
+          code: 'ERR_INVALID_CREDENTIALS',
+        });
+      }
+      if (!creds._isSecure()) {
+        throw new UsageError('DgraphClientStub: auth needs TLS (pass tls options or secure credentials)', {
+          code: 'ERR_INVALID_CREDENTIALS',
+        });
+      }
+      creds = grpc.credentials.combineChannelCredentials(creds, callCredentialsFrom(auth));
+    }
     if (tls?.servername !== undefined) channelOptions['grpc.ssl_target_name_override'] = tls.servername;
     this.grpcClient = new grpc.Client(addr, creds, {
       // Dgraph answers can be large (whole subgraphs): lift grpc-js's 4 MiB receive cap.
@@ -194,4 +213,18 @@ export function sslCredentials(tls: TlsOptions): grpc.ChannelCredentials {
     verify.checkServerIdentity = () => undefined;
   }
   return grpc.credentials.createSsl(ca, toBuf(tls.key), toBuf(tls.cert), verify);
+}
+
+/** gRPC call credentials that ask a dbwire `CredentialsProvider` for its headers on every call. */
+export function callCredentialsFrom(provider: CredentialsProvider): grpc.CallCredentials {
+  return grpc.credentials.createFromMetadataGenerator((_context, callback) => {
+    provider.headers().then(
+      (headers) => {
+        const md = new grpc.Metadata();
+        for (const [k, v] of Object.entries(headers)) md.set(k, v);
+        callback(null, md);
+      },
+      (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
+    );
+  });
 }

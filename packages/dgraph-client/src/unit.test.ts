@@ -1,5 +1,6 @@
 import {
   AuthenticationError,
+  BearerToken,
   CancelledError,
   DbwireError,
   ServerError,
@@ -166,6 +167,12 @@ describe('Txn without network', () => {
 
   it('validates per-call timeout (seconds)', async () => {
     await expect(client.checkVersion({ timeout: -1 })).rejects.toThrowError(/seconds > 0/);
+  });
+
+  it('auth providers need TLS', () => {
+    expect(() => new DgraphClientStub('127.0.0.1:1', undefined, { auth: new BearerToken('t') })).toThrowError(
+      /needs TLS/,
+    );
   });
 
   it('needs at least one stub', () => {

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { useServer } from '@dbwire/test-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ApiKey,
   AuthenticationError,
+  BearerToken,
   ConnectionError,
   DgraphClient,
   DgraphClientStub,
@@ -96,6 +98,26 @@ describe('reverse TLS proxy with an API key (the seed example)', () => {
       await expect(new DgraphClient(stub).checkVersion()).rejects.toBeInstanceOf(ConnectionError);
     } finally {
       stub.close();
+    }
+  });
+});
+
+describe('dbwire credentials providers as call credentials', () => {
+  it('stub option auth: ApiKey / BearerToken from @dbwire/core', async () => {
+    for (const [auth, expected] of [
+      [new ApiKey(API_KEY, { scheme: '' }), API_KEY],
+      [new BearerToken(`tok-${sfx}`), `Bearer tok-${sfx}`],
+    ] as const) {
+      const stub = new DgraphClientStub(`localhost:${proxy.port}`, undefined, {
+        tls: { ca: proxy.ca },
+        auth,
+      });
+      try {
+        expect(await new DgraphClient(stub).checkVersion()).toMatch(/^v25/);
+        expect(lastHeaders().authorization).toBe(expected);
+      } finally {
+        stub.close();
+      }
     }
   });
 });
