@@ -23,6 +23,7 @@ import {
   CursorNextError,
   DocumentInsertError,
   errno,
+  ServerConnectionError,
   StandardDatabase,
   TransactionDatabase,
   TransactionStateError,
@@ -304,6 +305,17 @@ describe.skipIf(server.external)('scripted replay', () => {
     }
     expect(agent.closed).toBe(false);
     await agent.close();
+  });
+
+  it('db(name, { verify: true }) checks the connection and credentials right away', async () => {
+    expect((await client.db('_system', { verify: true })).name).toBe('_system');
+    srv.script({
+      match: { method: 'GET', path: '/_api/version', database: 'locked' },
+      respond: { status: 401, body: errorBody(401, 11, 'not authorized to execute this request') },
+    });
+    const err = await client.db('locked', { verify: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ServerConnectionError);
+    expect((err as ServerConnectionError).httpCode).toBe(401);
   });
 
   it('sent no request that violates the OpenAPI description', () => {
