@@ -125,11 +125,18 @@ export class Cursor<T = any> implements AsyncIterable<T> {
     if (this.#id === null)
       throw new CursorStateError('the cursor has no ID (its result fitted in one batch)');
     if (!this.#hasMore) throw new CursorStateError('the cursor has no more batches on the server');
+    // With `allowRetry` the server names each batch: asking for it by id is safe to repeat, so a
+    // fetch cut by a connection reset is retried instead of losing the batch.
+    const batchId = this.#nextBatchId;
     const req: ArangoRequest = {
       method: 'POST',
-      endpoint: `/_api/cursor/${encodeURIComponent(this.#id)}`,
+      endpoint:
+        batchId === undefined
+          ? `/_api/cursor/${encodeURIComponent(this.#id)}`
+          : `/_api/cursor/${encodeURIComponent(this.#id)}/${encodeURIComponent(batchId)}`,
       db: this.#db,
       host: this.#host,
+      idempotent: batchId !== undefined,
     };
     const res: ArangoResponse = await this.#exec.send(req, options);
     if (res.status !== 200) throw serverError(CursorNextError, req, res, this.#exec.extraHeaders);
@@ -181,7 +188,7 @@ export class Cursor<T = any> implements AsyncIterable<T> {
     return out;
   }
 
-  /** The id of the next batch, for `allowRetry` cursors. */
+  /** The id of the next batch (`allowRetry` cursors), fetched as POST /_api/cursor/<id>/<batchId>. */
   get nextBatchId(): string | undefined {
     return this.#nextBatchId;
   }

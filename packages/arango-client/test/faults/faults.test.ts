@@ -93,6 +93,50 @@ describe('keep-alive resets', () => {
   });
 });
 
+describe('cursor batches', () => {
+  const cursorServer = (withBatchIds: boolean) =>
+    rawServer((n, socket, head) => {
+      if (n >= 2) return socket.destroy(); // the pooled socket dies under the batch fetch
+      const first = head.startsWith('POST /_db/_system/_api/cursor HTTP');
+      const body = first
+        ? { result: [1], hasMore: true, id: '1', ...(withBatchIds ? { nextBatchId: '2' } : {}) }
+        : { result: [2], hasMore: false, id: '1' };
+      ok(socket, JSON.stringify(body));
+    });
+
+  it('with allowRetry a batch fetch cut by a reset is fetched again by its batch id', async () => {
+    const srv = await cursorServer(true);
+    const client = new ArangoClient({ hosts: srv.url, poolSize: 1 });
+    try {
+      const cursor = await (await client.db('_system')).aql.execute<number>('FOR i IN 1..2 RETURN i', {
+        allowRetry: true,
+      });
+      expect(await cursor.all()).toEqual([1, 2]);
+      expect(srv.requests).toEqual([
+        'POST /_db/_system/_api/cursor HTTP/1.1',
+        'POST /_db/_system/_api/cursor/1/2 HTTP/1.1',
+        'POST /_db/_system/_api/cursor/1/2 HTTP/1.1',
+      ]);
+    } finally {
+      await client.close();
+      await srv.close();
+    }
+  });
+
+  it('without allowRetry the fetch is not repeated (the server may have moved on) and fails typed', async () => {
+    const srv = await cursorServer(false);
+    const client = new ArangoClient({ hosts: srv.url, poolSize: 1 });
+    try {
+      const cursor = await (await client.db('_system')).aql.execute<number>('FOR i IN 1..2 RETURN i');
+      await expect(cursor.all()).rejects.toBeInstanceOf(ConnectionError);
+      expect(srv.requests).toHaveLength(2);
+    } finally {
+      await client.close();
+      await srv.close();
+    }
+  });
+});
+
 describe('cut and stalled responses', () => {
   it('a response cut mid-body rejects (after one safe retry) instead of hanging', async () => {
     const srv = await rawServer((_n, socket) => {

@@ -65,8 +65,8 @@ const NOT_SENT: Record<string, string> = {
   'RestCursorInvalidCursorIdentifier_single#0':
     'deprecated PUT form; "cursor not found" is covered by the scripted cursor test',
   'RestCursorPostForLimitReturnCont_single#0': 'response not recorded; the batch fetch (#1) is replayed',
-  'RestCursorPostBatch_single#2':
-    'retry form POST /_api/cursor/<id>/<batchId>; the client re-fetches with POST /_api/cursor/<id>',
+  'RestCursorPostBatch_single#1':
+    'allowRetry cursors are fetched by batch id (#2); the plain form is replayed by PostForLimitReturnCont#1',
   'RestDocumentHandlerPostBadJson1_single#0':
     'the recorded body is not JSON; the serializer cannot produce it',
   'RestDocumentHandlerDeleteDocumentUnknownMulti_single#0':
@@ -599,7 +599,7 @@ const CASES: Case[] = [
     },
   },
   {
-    keys: ['RestCursorPostBatch_single#0', 'RestCursorPostBatch_single#1'],
+    keys: ['RestCursorPostBatch_single#0', 'RestCursorPostBatch_single#2'],
     run: async ({ db }) => {
       const c = await db.aql.execute('FOR i IN 1..5 RETURN i', {
         count: true,

@@ -87,7 +87,7 @@ describe.skipIf(server.external)('scripted replay', () => {
     // Leaving the loop deleted the cursor on the server (after fetching only the batches it needed).
     expect(sent).toEqual([
       ['POST', '/_api/cursor', 201],
-      ['POST', '/_api/cursor/901', 200],
+      ['POST', '/_api/cursor/901/2', 200],
       ['DELETE', '/_api/cursor/901', 202],
     ]);
     const err = await new Cursor(conn, '_system', { id: '123123', hasMore: true, result: [] })
