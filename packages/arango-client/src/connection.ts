@@ -399,14 +399,21 @@ export class Connection implements Executor {
       const host = this.#hosts[hostIdx];
       if (!host) throw withCallSite(new ArangoClientError(`no host with index ${hostIdx}`), site);
       try {
-        const res = await host.pool.request({
-          origin: host.origin,
-          method: req.method,
-          path,
-          headers,
-          body,
-          signal: deadline?.signal,
-        });
+        const res = await host.pool.request(
+          this.#ownsPools
+            ? { origin: host.origin, method: req.method, path, headers, body, signal: deadline?.signal }
+            : {
+                origin: host.origin,
+                method: req.method,
+                path,
+                headers,
+                body,
+                signal: deadline?.signal,
+                // A user dispatcher has its own defaults: requestTimeout still applies per request.
+                headersTimeout: this.#requestTimeout,
+                bodyTimeout: this.#requestTimeout,
+              },
+        );
         let rawBody = '';
         let parsed: unknown;
         if (req.method === 'HEAD') {
