@@ -21,6 +21,8 @@ export default defineConfig({
         ssr,
         test: {
           name: 'unit',
+          // Projects with different worker limits need distinct group orders: unit runs first.
+          sequence: { groupOrder: 0 },
           include: ['packages/*/src/**/*.test.ts', 'tooling/*/src/**/*.test.ts'],
           environment: 'node',
         },
@@ -30,6 +32,7 @@ export default defineConfig({
         ssr,
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['packages/*/test/**/*.test.ts', 'tooling/*/test/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tooling/servers/src/vitest-global-setup.ts'],
