@@ -173,6 +173,19 @@ describe('Connection (scripted loopback server)', () => {
     await new Promise((r) => setTimeout(r, 450));
     expect(heartbeats).toBeGreaterThanOrEqual(2);
   });
+
+  it('a server that stops answering heartbeats fails the pending calls with SocketError', async () => {
+    const s = await server({
+      features: featureMask([11]),
+      handle: (req) => (req.op === Op.GET_IDLE_TIMEOUT ? Buffer.alloc(8) : null), // then silence
+    });
+    const c = await open(s.port, { heartbeatIntervalMs: 150 });
+    const stuck = c.request(1000, undefined, undefined).catch((e: unknown) => e);
+    const err = await stuck;
+    expect(err).toBeInstanceOf(SocketError);
+    expect((err as Error).message).toMatch(/stopped answering/);
+    expect(c.closed).toBe(true);
+  });
 });
 
 describe('Client failover (scripted servers)', () => {

@@ -49,7 +49,11 @@ export interface ConnectionOptions {
   connectTimeoutMs?: number | undefined;
   /** Highest protocol version to offer (default 1.7.1). */
   maxVersion?: ProtocolVersion | undefined;
-  /** Heartbeat interval in ms; default: a third of the server's idle timeout when it has one. */
+  /**
+   * Heartbeat interval in ms (only when the server announces the HEARTBEAT feature); default a third
+   * of the server's idle timeout, or 30 s when it has none. A heartbeat left unanswered for three
+   * intervals fails the connection (and its pending calls) with SocketError.
+   */
   heartbeatIntervalMs?: number | undefined;
   maxFrameLength?: number | undefined;
 }
@@ -75,6 +79,7 @@ interface Pending {
 }
 
 const DEFAULT_CONNECT_TIMEOUT = 10_000;
+const DEFAULT_HEARTBEAT = 30_000;
 
 export class Connection {
   readonly host: string;
@@ -400,16 +405,25 @@ export class Connection {
         if (this.#closed) throw err;
         return; // the server announced heartbeats but cannot tell its idle timeout: none needed
       }
-      if (!(idle > 0)) return;
-      interval = Math.max(100, Math.floor(idle / 3));
+      // Server idle timeout known: beat at a third of it. Unknown (0): beat every 30 s anyway, which
+      // also detects a server that stopped answering on a socket that stays open.
+      interval = idle > 0 ? Math.max(100, Math.floor(idle / 3)) : DEFAULT_HEARTBEAT;
     }
     if (!(interval > 0)) return;
     const every = interval;
     this.#heartbeat = setInterval(() => {
       if (this.#closed || Date.now() - this.#lastWrite < every * 0.8) return;
-      this.request(Op.HEARTBEAT, undefined, undefined, { timeout: every * 3 }).catch(() => {
-        /* a dead connection surfaces through the socket events */
-      });
+      this.request(Op.HEARTBEAT, undefined, undefined, { timeout: Math.max(every * 3, 1000) }).catch(
+        (err) => {
+          // No answer to a heartbeat: the peer is gone although the socket looks open. Fail every
+          // pending call now rather than letting it wait forever.
+          if (err instanceof TimeoutError) {
+            this.#fail(
+              new SocketError(`${this.address} stopped answering (heartbeat timed out)`, { cause: err }),
+            );
+          }
+        },
+      );
     }, every);
     this.#heartbeat.unref();
   }

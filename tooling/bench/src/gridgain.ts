@@ -176,7 +176,7 @@ export async function rawClient(
  * Measures several implementations of one workload with their runs interleaved (A, B, C, A, B, C…),
  * so load drift on a shared machine hits each of them alike; reports the median per implementation.
  */
-async function compare(
+export async function compare(
   rows: BenchRow[],
   bench: string,
   impls: Array<[impl: string, op: Op]>,
