@@ -6,6 +6,7 @@ import {
   registerSecret,
   TimeoutError,
   UsageError,
+  unregisterSecret,
   withCallSite,
 } from '@dbwire/core';
 import * as grpc from '@grpc/grpc-js';
@@ -240,6 +241,12 @@ export class Funnel {
   setSession(jwt: api.Jwt, login: { userid?: string; password?: string; namespace?: number }): void {
     const accessJwt = jwt.accessJwt;
     if (!accessJwt) throw new JwtExpiredError('Login answered without an access JWT', { code: 'ERR_LOGIN' });
+    // Mask the tokens in any error text; forget the ones they replace (no growth per refresh).
+    const previous = this.#session;
+    if (previous) {
+      unregisterSecret(previous.accessJwt);
+      if (previous.refreshJwt) unregisterSecret(previous.refreshJwt);
+    }
     registerSecret(accessJwt);
     if (jwt.refreshJwt) registerSecret(jwt.refreshJwt);
     if (login.password) registerSecret(login.password);
