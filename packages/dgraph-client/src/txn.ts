@@ -307,7 +307,8 @@ export class Txn {
   async discard(options: DgraphCallOptions = {}): Promise<void> {
     if (this.#finished) return;
     this.#finished = true;
-    if (!this.#mutated) return;
+    // Nothing to abort on the server when nothing was mutated, or no request ever got a start ts.
+    if (!this.#mutated || this.#startTs === 0) return;
     const site = captureCallSite(this.discard);
     await this.#funnel.call(
       Methods.commitOrAbort,
