@@ -165,7 +165,7 @@ function makeBolt(v: Variant): ServerDef {
       if (!ready || ready.port !== v.port) return false;
       return (await boltHandshake({ port: v.port })).ok;
     },
-    readyTimeoutMs: 300_000,
+    readyTimeoutMs: 180_000,
     info() {
       const info: ServerInfo = {
         name: v.name,

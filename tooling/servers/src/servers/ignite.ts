@@ -668,7 +668,7 @@ function makeIgnite(v: Variant): ServerDef {
       }
       return true;
     },
-    readyTimeoutMs: 300_000,
+    readyTimeoutMs: 180_000,
     info: localInfo,
   };
 }
