@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 import { useServer } from '@dbwire/test-servers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onTestFinished as after, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ConnectionError,
   DbwireError,
@@ -30,6 +30,28 @@ beforeAll(async () => {
 });
 
 afterAll(() => client?.close());
+
+/**
+ * A host that never answers: it accepts TCP and stays silent, so the gRPC/HTTP2 handshake never
+ * completes — the loopback stand-in for an unreachable address (tests send no traffic off this machine).
+ */
+async function silentHost(): Promise<{ addr: string; close: () => void }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((s) => {
+    sockets.add(s);
+    s.on('error', () => {});
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  return {
+    addr: `127.0.0.1:${port}`,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      server.close();
+    },
+  };
+}
 
 /** A plain TCP forwarder to the real server, so one "alpha" can be stopped mid-test. */
 async function forwarder(target: string): Promise<{ addr: string; stop: () => Promise<void> }> {
@@ -128,9 +150,9 @@ describe('bad input → typed errors, no hang', () => {
   });
 
   it('unreachable host → ConnectionError within the connect timeout', async () => {
-    // (Behind an HTTP proxy from the environment the blackhole address answers through the proxy;
-    // either way the call fails fast with a typed connection error.)
-    for (const target of ['10.255.255.1:9080', 'no-such-host.invalid:9080']) {
+    const silent = await silentHost();
+    after(silent.close);
+    for (const target of [silent.addr, 'no-such-host.invalid:9080']) {
       const dead = new DgraphClient(new DgraphClientStub(target, undefined, { connectTimeout: 1 }));
       try {
         const started = Date.now();
@@ -188,9 +210,9 @@ describe('several stubs', () => {
 
 describe('cancellation while connecting', () => {
   it('an AbortSignal ends a call still waiting for its connection', async () => {
-    const dead = new DgraphClient(
-      new DgraphClientStub('10.255.255.1:9080', undefined, { connectTimeout: 30 }),
-    );
+    const silent = await silentHost();
+    after(silent.close);
+    const dead = new DgraphClient(new DgraphClientStub(silent.addr, undefined, { connectTimeout: 30 }));
     try {
       const started = Date.now();
       const err = await dead.checkVersion({ signal: AbortSignal.timeout(300) }).catch((e: unknown) => e);
