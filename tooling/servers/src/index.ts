@@ -44,7 +44,11 @@ export async function useServer(name: ServerName, log: Logger = quiet): Promise<
     try {
       await waitUntil(
         async () => {
-          if (!anyAlive(name)) throw new Error(`${name} exited; see logs in ${runDir(name)}`);
+          if (!anyAlive(name)) {
+            throw Object.assign(new Error(`${name} exited during start-up; see logs in ${runDir(name)}`), {
+              fatal: true,
+            });
+          }
           return def.ready();
         },
         def.readyTimeoutMs,

@@ -1,6 +1,9 @@
 import { connect } from 'node:net';
 
-/** Polls `check` until it returns true or `timeoutMs` passes; errors count as "not yet". */
+/**
+ * Polls `check` until it returns true or `timeoutMs` passes; errors count as "not yet", except errors
+ * carrying `fatal: true`, which end the wait immediately.
+ */
 export async function waitUntil(
   check: () => Promise<boolean>,
   timeoutMs: number,
@@ -13,6 +16,8 @@ export async function waitUntil(
     try {
       if (await check()) return;
     } catch (err) {
+      // A check can say "this will never become ready" (the process died): stop waiting at once.
+      if ((err as { fatal?: boolean })?.fatal) throw err;
       lastError = err;
     }
     await new Promise((r) => setTimeout(r, intervalMs));
