@@ -5,12 +5,35 @@
  * coalesced per event-loop turn. Each figure is the median of 5 timed runs (interleaved across
  * implementations) after a warm-up run.
  */
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { Client } from '@dbwire/gridgain-thin';
 import { useServer } from '@dbwire/test-servers';
-import IgniteClient from 'apache-ignite-client';
 import type { BenchRow } from './types.js';
+
+/** The slice of apache-ignite-client 1.0.0 (untyped CommonJS) this bench uses. */
+interface OfficialCache {
+  setKeyType(t: unknown): OfficialCache;
+  setValueType(t: unknown): OfficialCache;
+  get(key: unknown): Promise<unknown>;
+  put(key: unknown, value: unknown): Promise<void>;
+  putAll(entries: unknown[]): Promise<void>;
+  getAll(keys: unknown[]): Promise<unknown[]>;
+}
+interface OfficialClient {
+  connect(cfg: unknown): Promise<void>;
+  disconnect(): void;
+  getCache(name: string): OfficialCache;
+  getOrCreateCache(name: string): Promise<OfficialCache>;
+}
+interface OfficialModule {
+  new (): OfficialClient;
+  IgniteClientConfiguration: new (...endpoints: string[]) => unknown;
+  CacheEntry: new (key: unknown, value: unknown) => unknown;
+  ObjectType: { PRIMITIVE_TYPE: { STRING: unknown } };
+}
+const IgniteClient = createRequire(import.meta.url)('apache-ignite-client') as OfficialModule;
 
 const RUN_MS = Number(process.env.BENCH_RUN_MS ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -135,7 +158,7 @@ export async function rawClient(
     out = [];
     socket.write(data);
   };
-  let buf = Buffer.alloc(0);
+  let buf: Buffer = Buffer.alloc(0);
   socket.on('data', (chunk: Buffer) => {
     buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
     let at = 0;
