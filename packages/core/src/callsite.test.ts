@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureCallSite, traced, withCallSite } from './callsite.js';
+import { awaitWithCallers, captureCallSite, traced, withCallSite } from './callsite.js';
 import { ConnectionError } from './errors.js';
 
 /** What a package's funnel does: the error is born later, in an I/O callback, with no user frames. */
@@ -15,6 +15,23 @@ function publicQuery(): Promise<never> {
 }
 
 describe('caller stacks', () => {
+  it('awaitWithCallers appends the awaiting user functions on failure, costs nothing visible on success', async () => {
+    async function userCodeAwaiting(): Promise<void> {
+      await awaitWithCallers(sendOverSocket());
+    }
+    let err: unknown;
+    try {
+      await userCodeAwaiting();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConnectionError);
+    const [own, called] = String((err as Error).stack).split('--- called from ---');
+    expect(own).not.toContain('userCodeAwaiting');
+    expect(called).toContain('userCodeAwaiting');
+    await expect(awaitWithCallers(Promise.resolve(7))).resolves.toBe(7);
+  });
+
   it("the user's test-function frame appears in an error thrown from a setImmediate callback", async function userTestFunctionFrame() {
     const err = await publicQuery().catch((e: Error) => e);
     expect(err).toBeInstanceOf(ConnectionError);

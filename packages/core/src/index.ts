@@ -1,4 +1,4 @@
-export { type CallSite, captureCallSite, traced, withCallSite } from './callsite.js';
+export { awaitWithCallers, type CallSite, captureCallSite, traced, withCallSite } from './callsite.js';
 export * from './credentials.js';
 export { abortError, type CallOptions, Deadline, raceSignal, sleep, withDeadline } from './deadline.js';
 export {

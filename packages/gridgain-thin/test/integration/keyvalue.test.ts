@@ -272,6 +272,28 @@ describe('errors', () => {
 });
 
 describe('call sites', () => {
+  it('by default a failed awaited call shows the awaiting user function', async () => {
+    const plain = new Client();
+    await plain.connect(host, port);
+    async function userLookup(): Promise<unknown> {
+      return await plain.getCache(`no-such-cache-${process.pid}`).get('k');
+    }
+    try {
+      let err: unknown;
+      try {
+        await userLookup();
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(CacheDoesNotExistError);
+      const [own, called] = String((err as Error).stack).split('--- called from ---');
+      expect(own).not.toContain('userLookup');
+      expect(called).toContain('userLookup');
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('captureCallSites appends the caller frames to server errors', async () => {
     const traced = new Client({ captureCallSites: true });
     await traced.connect(host, port);
