@@ -663,20 +663,27 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
     throw this._fail(DocumentUpdateError, req, res);
   }
 
-  async updateMany(
+  updateMany(
     documents: Array<Partial<T> & DocumentSelector & object>,
     o: UpdateOptions = {},
   ): Promise<Array<DocumentMetadata | ArangoServerError> | true> {
-    const body = documents.map((d) => {
-      const h = this._handle(d);
-      return { ...d, _key: h.key };
-    });
-    const req = this._req('PATCH', this.#docPrefix, {
+    return this.#writeMany('PATCH', documents, o, DocumentUpdateError);
+  }
+
+  /** PATCH/PUT of many documents: each selector resolved to its `_key`, per-document errors kept. */
+  async #writeMany(
+    method: 'PATCH' | 'PUT',
+    documents: Array<DocumentSelector & object>,
+    o: UpdateOptions | ReplaceOptions,
+    ErrorClass: typeof DocumentUpdateError | typeof DocumentReplaceError,
+  ): Promise<Array<DocumentMetadata | ArangoServerError> | true> {
+    const body = documents.map((d) => ({ ...d, _key: this._handle(d).key }));
+    const req = this._req(method, this.#docPrefix, {
       query: { ...writeQuery(o), ignoreRevs: o.checkRev === false ? true : undefined },
       body,
     });
     const res = await this._exec.send(req, o);
-    return o.silent && res.status < 300 ? true : this._many(req, res, DocumentUpdateError);
+    return o.silent && res.status < 300 ? true : this._many(req, res, ErrorClass);
   }
 
   /** Replaces a document. */
@@ -696,20 +703,11 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
     throw this._fail(DocumentReplaceError, req, res);
   }
 
-  async replaceMany(
+  replaceMany(
     documents: Array<T & DocumentSelector & object>,
     o: ReplaceOptions = {},
   ): Promise<Array<DocumentMetadata | ArangoServerError> | true> {
-    const body = documents.map((d) => {
-      const h = this._handle(d);
-      return { ...d, _key: h.key };
-    });
-    const req = this._req('PUT', this.#docPrefix, {
-      query: { ...writeQuery(o), ignoreRevs: o.checkRev === false ? true : undefined },
-      body,
-    });
-    const res = await this._exec.send(req, o);
-    return o.silent && res.status < 300 ? true : this._many(req, res, DocumentReplaceError);
+    return this.#writeMany('PUT', documents, o, DocumentReplaceError);
   }
 
   /** Deletes a document; false when missing and `ignoreMissing`. */
