@@ -647,12 +647,22 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
   }
 
   /** Partially updates a document (must carry `_key` or `_id`); `_rev` is checked unless `checkRev: false`. */
-  async update(
+  update(
     document: Partial<T> & DocumentSelector & object,
     o: UpdateOptions = {},
   ): Promise<DocumentMetadata & { [k: string]: any }> {
+    return this.#writeOne('PATCH', document, o, DocumentUpdateError);
+  }
+
+  /** PATCH/PUT of one document by its handle, with the `_rev` precondition unless `checkRev: false`. */
+  async #writeOne(
+    method: 'PATCH' | 'PUT',
+    document: DocumentSelector & object,
+    o: UpdateOptions | ReplaceOptions,
+    ErrorClass: typeof DocumentUpdateError | typeof DocumentReplaceError,
+  ): Promise<DocumentMetadata & { [k: string]: any }> {
     const h = this._handle(document);
-    const req = this._req('PATCH', this._docPath(h.key), {
+    const req = this._req(method, this._docPath(h.key), {
       query: { ...writeQuery(o), ignoreRevs: o.checkRev === false ? true : undefined },
       headers: this._revHeaders(h.rev, o.checkRev),
       body: stripMeta(document),
@@ -660,7 +670,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
     const res = await this._exec.send(req, o);
     if (res.status === 201 || res.status === 202 || res.status === 200)
       return o.silent ? (true as any) : res.body;
-    throw this._fail(DocumentUpdateError, req, res);
+    throw this._fail(ErrorClass, req, res);
   }
 
   updateMany(
@@ -687,20 +697,11 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
   }
 
   /** Replaces a document. */
-  async replace(
+  replace(
     document: T & DocumentSelector & object,
     o: ReplaceOptions = {},
   ): Promise<DocumentMetadata & { [k: string]: any }> {
-    const h = this._handle(document);
-    const req = this._req('PUT', this._docPath(h.key), {
-      query: { ...writeQuery(o), ignoreRevs: o.checkRev === false ? true : undefined },
-      headers: this._revHeaders(h.rev, o.checkRev),
-      body: stripMeta(document),
-    });
-    const res = await this._exec.send(req, o);
-    if (res.status === 201 || res.status === 202 || res.status === 200)
-      return o.silent ? (true as any) : res.body;
-    throw this._fail(DocumentReplaceError, req, res);
+    return this.#writeOne('PUT', document, o, DocumentReplaceError);
   }
 
   replaceMany(
