@@ -2,6 +2,20 @@ export { awaitWithCallers, type CallSite, captureCallSite, traced, withCallSite 
 export * from './credentials.js';
 export { abortError, type CallOptions, Deadline, raceSignal, sleep, withDeadline } from './deadline.js';
 export {
+  DIAGNOSTICS_CHANNELS,
+  type DiagnosticsDatabase,
+  diagnosticsEnabled,
+  type ProgressCallback,
+  type ProgressEvent,
+  ProgressTracker,
+  type RequestEndEvent,
+  type RequestErrorEvent,
+  type RequestStartEvent,
+  RequestTrace,
+  tracedRequest,
+  traceRequest,
+} from './diagnostics.js';
+export {
   AuthenticationError,
   CancelledError,
   ConnectionError,
