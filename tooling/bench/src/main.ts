@@ -1,5 +1,5 @@
 /**
- * `./dev bench [dgraph|gridgain|arango ...]`: each dbwire client against the official client of its
+ * `./dev bench [dgraph|gridgain|arango|memgraph|weaviate ...]`: each dbwire client against the official client of its
  * database and a raw baseline, on the same server, in one run. Prints ops/s per implementation and the
  * ratio of each implementation to ours.
  */
@@ -10,7 +10,7 @@ import { down, serverNames, status } from '@dbwire/test-servers';
 import type { BenchRow } from './types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const suites = ['dgraph', 'gridgain', 'arango'];
+const suites = ['dgraph', 'gridgain', 'arango', 'memgraph', 'weaviate'];
 
 function printTable(rows: BenchRow[]): void {
   const byBench = new Map<string, BenchRow[]>();
