@@ -125,10 +125,19 @@ export abstract class ApiGroup {
   get dbName(): string {
     return this._db;
   }
-  /** Sends `req`; returns the body of a 2xx answer, throws `Err` otherwise. */
-  protected async _call(req: ArangoRequest, Err: ServerErrorClass, options?: CallOptions): Promise<any> {
+  /**
+   * Sends `req`; returns the body of a 2xx answer (through `transform` when given), throws `Err`
+   * otherwise. Post-processing of an answer belongs in `transform`, not after the `await`, so that
+   * deferred execution contexts (async jobs, batches) can apply it when the answer arrives later.
+   */
+  protected async _call<T = any>(
+    req: ArangoRequest,
+    Err: ServerErrorClass,
+    options?: CallOptions,
+    transform?: (body: any) => T,
+  ): Promise<T> {
     const res = await this._exec.send(req, options);
-    if (res.status >= 200 && res.status < 300) return res.body;
+    if (res.status >= 200 && res.status < 300) return transform ? transform(res.body) : res.body;
     throw serverError(Err, req, res, this._exec.extraHeaders);
   }
   protected _req(
