@@ -23,7 +23,7 @@ export default defineConfig({
           name: 'unit',
           // Projects with different worker limits need distinct group orders: unit runs first.
           sequence: { groupOrder: 0 },
-          include: ['packages/*/src/**/*.test.ts', 'tooling/*/src/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'tooling/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],
           environment: 'node',
         },
       },

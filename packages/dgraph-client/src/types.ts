@@ -18,10 +18,15 @@ export interface DgraphCallOptions {
   credentials?: grpc.CallCredentials;
 }
 
+/**
+ * Caller metadata: a `grpc.Metadata`, a plain object, or pydgraph-style key-value pairs. Pairs are typed
+ * as arrays, not tuples, so the seed's `const metadata = [['auth-token', '...']]` (inferred `string[][]`)
+ * type-checks without an annotation; the funnel checks each entry is a `[key, value]` pair before sending.
+ */
 export type MetadataInit =
   | grpc.Metadata
   | Readonly<Record<string, string | Buffer>>
-  | ReadonlyArray<readonly [string, string | Buffer]>;
+  | ReadonlyArray<ReadonlyArray<string | Buffer>>;
 
 export type RespFormat = 'JSON' | 'RDF';
 
