@@ -1,5 +1,12 @@
 import type { CallOptions } from '@dbwire/core';
-import { type ArangoRequest, type Executor, serverError } from './connection.js';
+import {
+  type ArangoRequest,
+  type ArangoResponse,
+  type Decode,
+  type ExecutionContext,
+  type Executor,
+  serverError,
+} from './connection.js';
 import { Cursor } from './cursor.js';
 import {
   AQLCacheClearError,
@@ -84,14 +91,14 @@ export function cursorBody(query: string, o: ExecuteOptions = {}): Record<string
   return body;
 }
 
-/** Runs POST /_api/cursor and wraps the answer in a Cursor. */
-export async function executeCursor<T>(
+/** The operation of POST /_api/cursor: the request and the decoder that wraps the answer in a Cursor. */
+export function cursorOperation<T>(
   exec: Executor,
   db: string,
   body: Record<string, unknown>,
   options: CallOptions & { allowDirtyRead?: boolean } = {},
   Err: ServerErrorClass = AQLQueryExecuteError,
-): Promise<Cursor<T>> {
+): { req: ArangoRequest; decode: (res: ArangoResponse) => Cursor<T> } {
   const req: ArangoRequest = {
     method: 'POST',
     endpoint: '/_api/cursor',
@@ -99,9 +106,26 @@ export async function executeCursor<T>(
     body,
     headers: options.allowDirtyRead ? { 'x-arango-allow-dirty-read': 'true' } : undefined,
   };
-  const res = await exec.send(req, options);
-  if (res.status !== 201 && res.status !== 200) throw serverError(Err, req, res, exec.extraHeaders);
-  return new Cursor<T>(exec, db, res.body, res.host);
+  // Batch fetches of the cursor go straight to the connection (never through an async or batch
+  // context: the cursor already exists on the server).
+  const direct = exec.direct ?? exec;
+  const decode = (res: ArangoResponse): Cursor<T> => {
+    if (res.status !== 201 && res.status !== 200) throw serverError(Err, req, res, exec.extraHeaders);
+    return new Cursor<T>(direct, db, res.body, res.host);
+  };
+  return { req, decode };
+}
+
+/** Runs POST /_api/cursor and wraps the answer in a Cursor (plain execution). */
+export async function executeCursor<T>(
+  exec: Executor,
+  db: string,
+  body: Record<string, unknown>,
+  options: CallOptions & { allowDirtyRead?: boolean } = {},
+  Err: ServerErrorClass = AQLQueryExecuteError,
+): Promise<Cursor<T>> {
+  const { req, decode } = cursorOperation<T>(exec, db, body, options, Err);
+  return decode(await exec.send(req, options));
 }
 
 function strip(body: Record<string, unknown>): Record<string, any> {
@@ -109,7 +133,12 @@ function strip(body: Record<string, unknown>): Record<string, any> {
   return rest;
 }
 
-/** Shared request helper of the API wrappers. */
+/**
+ * Shared request helper of the API wrappers. Every public method is one operation: a request plus a
+ * decoder of its answer, run through `_run` (or its shorthands `_call` and `_callIgnoreMissing`). The
+ * executor decides when the decoder runs: at once (default and transaction contexts), or later, when an
+ * async job's or a batch's answer arrives (the executor's `run` then returns the job instead).
+ */
 export abstract class ApiGroup {
   protected readonly _exec: Executor;
   protected readonly _db: string;
@@ -117,28 +146,64 @@ export abstract class ApiGroup {
     this._exec = exec;
     this._db = db;
   }
-  /** "default", or "transaction" inside a stream transaction. */
-  get context(): 'default' | 'transaction' {
-    return this._exec.extraHeaders?.['x-arango-trx-id'] ? 'transaction' : 'default';
+  /** "default", "transaction" inside a stream transaction, "async" or "batch" in those contexts. */
+  get context(): ExecutionContext {
+    return this._exec.context ?? (this._exec.extraHeaders?.['x-arango-trx-id'] ? 'transaction' : 'default');
   }
   /** Name of the database this wrapper talks to. */
   get dbName(): string {
     return this._db;
   }
   /**
+   * Runs one operation: sends `req` and hands the answer to `decode`, which returns the result or
+   * throws the typed error. In async and batch contexts the executor returns a job instead and runs
+   * `decode` when the job's answer is fetched, so nothing may happen after the `await` of `_run`.
+   */
+  protected _run<T>(req: ArangoRequest, decode: Decode<T>, options?: CallOptions): Promise<T> {
+    if (this._exec.run) return this._exec.run(req, decode, options);
+    return this._exec.send(req, options).then(decode);
+  }
+  /**
    * Sends `req`; returns the body of a 2xx answer (through `transform` when given), throws `Err`
    * otherwise. Post-processing of an answer belongs in `transform`, not after the `await`, so that
    * deferred execution contexts (async jobs, batches) can apply it when the answer arrives later.
    */
-  protected async _call<T = any>(
+  protected _call<T = any>(
     req: ArangoRequest,
     Err: ServerErrorClass,
     options?: CallOptions,
     transform?: (body: any) => T,
   ): Promise<T> {
-    const res = await this._exec.send(req, options);
-    if (res.status >= 200 && res.status < 300) return transform ? transform(res.body) : res.body;
-    throw serverError(Err, req, res, this._exec.extraHeaders);
+    const extra = this._exec.extraHeaders;
+    return this._run(
+      req,
+      (res) => {
+        if (res.status >= 200 && res.status < 300) return transform ? transform(res.body) : res.body;
+        throw serverError(Err, req, res, extra);
+      },
+      options,
+    );
+  }
+  /**
+   * The "2xx → true, 404 with `ignoreMissing` → false, anything else → `Err`" operation of the
+   * delete/exists calls (`deleteDatabase`, `deleteCollection`, `hasGraph`, ...).
+   */
+  protected _callIgnoreMissing(
+    req: ArangoRequest,
+    Err: ServerErrorClass,
+    options: CallOptions | undefined,
+    o: { ignoreMissing?: boolean | undefined },
+  ): Promise<boolean> {
+    const extra = this._exec.extraHeaders;
+    return this._run(
+      req,
+      (res) => {
+        if (res.status >= 200 && res.status < 300) return true;
+        if (res.status === 404 && o.ignoreMissing) return false;
+        throw serverError(Err, req, res, extra);
+      },
+      options,
+    );
   }
   protected _req(
     method: ArangoRequest['method'],
@@ -152,8 +217,11 @@ export abstract class ApiGroup {
 /** AQL query results cache (`db.aql.cache`). */
 export class AQLQueryCache extends ApiGroup {
   async properties(options?: CallOptions): Promise<Record<string, unknown>> {
-    return strip(
-      await this._call(this._req('GET', '/_api/query-cache/properties'), AQLCachePropertiesError, options),
+    return this._call(
+      this._req('GET', '/_api/query-cache/properties'),
+      AQLCachePropertiesError,
+      options,
+      strip,
     );
   }
   async configure(
@@ -169,16 +237,18 @@ export class AQLQueryCache extends ApiGroup {
     for (const k of ['mode', 'maxResults', 'maxResultsSize', 'maxEntrySize', 'includeSystem'] as const) {
       if (o[k] !== undefined) body[k] = o[k];
     }
-    return strip(
-      await this._call(this._req('PUT', '/_api/query-cache/properties', { body }), AQLCacheConfigureError, o),
+    return this._call(
+      this._req('PUT', '/_api/query-cache/properties', { body }),
+      AQLCacheConfigureError,
+      o,
+      strip,
     );
   }
   async entries(options?: CallOptions): Promise<Array<Record<string, unknown>>> {
     return this._call(this._req('GET', '/_api/query-cache/entries'), AQLCacheEntriesError, options);
   }
   async clear(options?: CallOptions): Promise<boolean> {
-    await this._call(this._req('DELETE', '/_api/query-cache'), AQLCacheClearError, options);
-    return true;
+    return this._call(this._req('DELETE', '/_api/query-cache'), AQLCacheClearError, options, () => true);
   }
 }
 
@@ -188,8 +258,7 @@ export class AQLPlanCache extends ApiGroup {
     return this._call(this._req('GET', '/_api/query-plan-cache'), AQLPlanCacheError, options);
   }
   async clear(options?: CallOptions): Promise<boolean> {
-    await this._call(this._req('DELETE', '/_api/query-plan-cache'), AQLPlanCacheError, options);
-    return true;
+    return this._call(this._req('DELETE', '/_api/query-plan-cache'), AQLPlanCacheError, options, () => true);
   }
 }
 
@@ -215,7 +284,8 @@ export class AQL extends ApiGroup {
 
   /** Runs a query; the result is a cursor (`for await (const doc of cursor)`). */
   async execute<T = any>(query: string, options: ExecuteOptions = {}): Promise<Cursor<T>> {
-    return executeCursor<T>(this._exec, this._db, cursorBody(query, options), options);
+    const { req, decode } = cursorOperation<T>(this._exec, this._db, cursorBody(query, options), options);
+    return this._run(req, decode, options);
   }
 
   /** The execution plan (or all plans with `allPlans`) without running the query. */
@@ -235,14 +305,18 @@ export class AQL extends ApiGroup {
     const body: Record<string, unknown> = { query };
     if (o.bindVars !== undefined) body.bindVars = o.bindVars;
     if (Object.keys(options).length) body.options = options;
-    const res = await this._call(this._req('POST', '/_api/explain', { body }), AQLQueryExplainError, o);
-    return 'plan' in res ? res.plan : res.plans;
+    return this._call(this._req('POST', '/_api/explain', { body }), AQLQueryExplainError, o, (res) =>
+      'plan' in res ? res.plan : res.plans,
+    );
   }
 
   /** Parses the query without executing it: `{bindVars, collections, ast, parsed}`. */
   async validate(query: string, options?: CallOptions): Promise<Record<string, any>> {
-    return strip(
-      await this._call(this._req('POST', '/_api/query', { body: { query } }), AQLQueryValidateError, options),
+    return this._call(
+      this._req('POST', '/_api/query', { body: { query } }),
+      AQLQueryValidateError,
+      options,
+      strip,
     );
   }
 
@@ -253,13 +327,10 @@ export class AQL extends ApiGroup {
     return this._call(this._req('GET', '/_api/query/slow'), AQLQueryListError, options);
   }
   async clearSlowQueries(options?: CallOptions): Promise<boolean> {
-    await this._call(this._req('DELETE', '/_api/query/slow'), AQLQueryClearError, options);
-    return true;
+    return this._call(this._req('DELETE', '/_api/query/slow'), AQLQueryClearError, options, () => true);
   }
   async tracking(options?: CallOptions): Promise<TrackingProperties> {
-    return strip(
-      await this._call(this._req('GET', '/_api/query/properties'), AQLQueryTrackingGetError, options),
-    );
+    return this._call(this._req('GET', '/_api/query/properties'), AQLQueryTrackingGetError, options, strip);
   }
   async setTracking(o: TrackingProperties & CallOptions = {}): Promise<TrackingProperties> {
     const body: Record<string, unknown> = {};
@@ -274,18 +345,21 @@ export class AQL extends ApiGroup {
     ] as const) {
       if (o[k] !== undefined) body[k] = o[k];
     }
-    return strip(
-      await this._call(this._req('PUT', '/_api/query/properties', { body }), AQLQueryTrackingSetError, o),
+    return this._call(
+      this._req('PUT', '/_api/query/properties', { body }),
+      AQLQueryTrackingSetError,
+      o,
+      strip,
     );
   }
   /** Kills a running query. */
   async kill(queryId: string, options?: CallOptions): Promise<boolean> {
-    await this._call(
+    return this._call(
       this._req('DELETE', `/_api/query/${encodeURIComponent(queryId)}`),
       AQLQueryKillError,
       options,
+      () => true,
     );
-    return true;
   }
   /** The optimizer rules of the server. */
   async rules(options?: CallOptions): Promise<Array<Record<string, unknown>>> {
@@ -296,23 +370,32 @@ export class AQL extends ApiGroup {
     options?: CallOptions & { namespace?: string },
   ): Promise<Array<{ name: string; code: string; isDeterministic: boolean }>> {
     const ns = options?.namespace;
-    const res = await this._call(
+    return this._call(
       this._req('GET', '/_api/aqlfunction', { query: ns ? { namespace: ns } : undefined }),
       AQLFunctionListError,
       options,
+      (res) => res.result,
     );
-    return res.result;
   }
-  /** Creates or replaces a user function. Returns `{ isNew }`. */
+  /**
+   * Creates or replaces a user function. Returns `{ isNew }`. The seed's keyword form is
+   * `createFunction({ name, code })`; `createFunction(name, code, options)` is the positional form.
+   */
   async createFunction(
-    name: string,
-    code: string,
-    o: CallOptions & { isDeterministic?: boolean } = {},
+    nameOrSpec: string | (CallOptions & { name: string; code: string; isDeterministic?: boolean }),
+    code?: string,
+    options: CallOptions & { isDeterministic?: boolean } = {},
   ): Promise<{ isNew: boolean }> {
-    const body: Record<string, unknown> = { name, code };
+    const o = typeof nameOrSpec === 'string' ? { ...options, name: nameOrSpec, code } : nameOrSpec;
+    if (typeof o?.name !== 'string' || !o.name)
+      throw new ArangoClientError('function name must be a non-empty string');
+    if (typeof o.code !== 'string' || !o.code.trim())
+      throw new ArangoClientError('function code must be JavaScript source');
+    const body: Record<string, unknown> = { name: o.name, code: o.code };
     if (o.isDeterministic !== undefined) body.isDeterministic = o.isDeterministic;
-    const res = await this._call(this._req('POST', '/_api/aqlfunction', { body }), AQLFunctionCreateError, o);
-    return { isNew: res.isNewlyCreated === true };
+    return this._call(this._req('POST', '/_api/aqlfunction', { body }), AQLFunctionCreateError, o, (res) => ({
+      isNew: res.isNewlyCreated === true,
+    }));
   }
   /** Deletes a function (or a group with `group: true`). Returns `{ deleted }`, or false when missing and ignored. */
   async deleteFunction(
@@ -322,9 +405,15 @@ export class AQL extends ApiGroup {
     const req = this._req('DELETE', `/_api/aqlfunction/${encodeURIComponent(name)}`, {
       query: o.group !== undefined ? { group: o.group } : undefined,
     });
-    const res = await this._exec.send(req, o);
-    if (res.status === 200) return { deleted: res.body.deletedCount ?? 0 };
-    if (res.status === 404 && o.ignoreMissing) return false;
-    throw serverError(AQLFunctionDeleteError, req, res, this._exec.extraHeaders);
+    const extra = this._exec.extraHeaders;
+    return this._run(
+      req,
+      (res) => {
+        if (res.status === 200) return { deleted: res.body.deletedCount ?? 0 };
+        if (res.status === 404 && o.ignoreMissing) return false;
+        throw serverError(AQLFunctionDeleteError, req, res, extra);
+      },
+      o,
+    );
   }
 }

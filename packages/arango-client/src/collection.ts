@@ -1,5 +1,5 @@
 import type { CallOptions } from '@dbwire/core';
-import { ApiGroup, executeCursor } from './aql.js';
+import { ApiGroup, cursorOperation } from './aql.js';
 import { type ArangoRequest, type ArangoResponse, type Executor, serverError } from './connection.js';
 import type { Cursor } from './cursor.js';
 import {
@@ -160,16 +160,21 @@ function selectorItems(
 }
 
 /** AQL FILTER clauses for a seed-style filter object (`{'first': 'John'}`), values as bind parameters. */
-export function filterClause(filters: Filters, bindVars: Record<string, unknown>, doc = 'doc'): string {
+export function filterClause(
+  filters: Filters,
+  bindVars: Record<string, unknown>,
+  doc = 'doc',
+  prefix = '',
+): string {
   if (typeof filters !== 'object' || filters === null || Array.isArray(filters)) {
     throw new DocumentParseError('filters must be an object of field → value');
   }
   let aql = '';
   let i = 0;
   for (const [field, value] of Object.entries(filters)) {
-    bindVars[`f${i}`] = field.split('.');
-    bindVars[`v${i}`] = value;
-    aql += ` FILTER ${doc}.@f${i} == @v${i}`;
+    bindVars[`${prefix}f${i}`] = field.split('.');
+    bindVars[`${prefix}v${i}`] = value;
+    aql += ` FILTER ${doc}.@${prefix}f${i} == @${prefix}v${i}`;
     i++;
   }
   return aql;
@@ -211,8 +216,11 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
   // --- collection management -----------------------------------------------------------------
 
   async properties(options?: CallOptions): Promise<CollectionProperties> {
-    return formatCollection(
-      await this._call(this._req('GET', `${this.#colPrefix}/properties`), CollectionPropertiesError, options),
+    return this._call(
+      this._req('GET', `${this.#colPrefix}/properties`),
+      CollectionPropertiesError,
+      options,
+      formatCollection,
     );
   }
   /** Changes properties (`sync`, `schema`, `cacheEnabled`, `computedValues`, `replicationFactor`, `writeConcern`). */
@@ -241,114 +249,131 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
         'configure({ journalSize }) is ignored: ArangoDB 3.7+ (RocksDB) has no journals',
       );
     }
-    return formatCollection(
-      await this._call(
-        this._req('PUT', `${this.#colPrefix}/properties`, { body }),
-        CollectionConfigureError,
-        o,
-      ),
+    return this._call(
+      this._req('PUT', `${this.#colPrefix}/properties`, { body }),
+      CollectionConfigureError,
+      o,
+      formatCollection,
     );
   }
   async revision(options?: CallOptions): Promise<string> {
-    return (
-      await this._call(this._req('GET', `${this.#colPrefix}/revision`), CollectionRevisionError, options)
-    ).revision;
+    return this._call(
+      this._req('GET', `${this.#colPrefix}/revision`),
+      CollectionRevisionError,
+      options,
+      (body) => body.revision,
+    );
   }
   /** Figures of the collection (document counts, sizes, index figures). */
   async statistics(options?: CallOptions & { details?: boolean }): Promise<Record<string, any>> {
-    const body = await this._call(
+    return this._call(
       this._req('GET', `${this.#colPrefix}/figures`, { query: { details: options?.details } }),
       CollectionStatisticsError,
       options,
+      (body) => body.figures,
     );
-    return body.figures;
   }
   async checksum(o: CallOptions & { withRev?: boolean; withData?: boolean } = {}): Promise<string> {
-    const body = await this._call(
+    return this._call(
       this._req('GET', `${this.#colPrefix}/checksum`, {
         query: { withRevisions: o.withRev, withData: o.withData },
       }),
       CollectionChecksumError,
       o,
+      (body) => body.checksum,
     );
-    return body.checksum;
   }
   /** Number of documents. */
   async count(options?: CallOptions): Promise<number> {
-    return (await this._call(this._req('GET', `${this.#colPrefix}/count`), DocumentCountError, options))
-      .count;
+    return this._call(
+      this._req('GET', `${this.#colPrefix}/count`),
+      DocumentCountError,
+      options,
+      (body) => body.count,
+    );
   }
   async load(options?: CallOptions): Promise<boolean> {
-    await this._call(this._req('PUT', `${this.#colPrefix}/load`), CollectionLoadError, options);
-    return true;
+    return this._call(this._req('PUT', `${this.#colPrefix}/load`), CollectionLoadError, options, () => true);
   }
   async unload(options?: CallOptions): Promise<boolean> {
-    await this._call(this._req('PUT', `${this.#colPrefix}/unload`), CollectionUnloadError, options);
-    return true;
+    return this._call(
+      this._req('PUT', `${this.#colPrefix}/unload`),
+      CollectionUnloadError,
+      options,
+      () => true,
+    );
   }
   async truncate(options?: CallOptions): Promise<boolean> {
-    await this._call(this._req('PUT', `${this.#colPrefix}/truncate`), CollectionTruncateError, options);
-    return true;
+    return this._call(
+      this._req('PUT', `${this.#colPrefix}/truncate`),
+      CollectionTruncateError,
+      options,
+      () => true,
+    );
   }
   /** Renames the collection (single server only); this wrapper follows the new name. */
   async rename(newName: string, options?: CallOptions): Promise<boolean> {
     if (typeof newName !== 'string' || !newName)
       throw new DocumentParseError('new collection name must be a non-empty string');
-    await this._call(
+    return this._call(
       this._req('PUT', `${this.#colPrefix}/rename`, { body: { name: newName } }),
       CollectionRenameError,
       options,
+      () => {
+        this.#name = newName;
+        this.#docPrefix = `/_api/document/${encodeURIComponent(newName)}`;
+        this.#colPrefix = `/_api/collection/${encodeURIComponent(newName)}`;
+        return true;
+      },
     );
-    this.#name = newName;
-    this.#docPrefix = `/_api/document/${encodeURIComponent(newName)}`;
-    this.#colPrefix = `/_api/collection/${encodeURIComponent(newName)}`;
-    return true;
   }
   /** The shard responsible for a document (cluster only). */
   async responsibleShard(document: Record<string, unknown>, options?: CallOptions): Promise<string> {
-    const body = await this._call(
+    return this._call(
       this._req('PUT', `${this.#colPrefix}/responsibleShard`, { body: document }),
       CollectionResponsibleShardError,
       options,
+      (body) => body.shardId,
     );
-    return body.shardId;
   }
 
   /** Compacts the collection's data (RocksDB). */
   async compact(options?: CallOptions): Promise<CollectionProperties> {
-    return formatCollection(
-      await this._call(this._req('PUT', `${this.#colPrefix}/compact`), CollectionConfigureError, options),
+    return this._call(
+      this._req('PUT', `${this.#colPrefix}/compact`),
+      CollectionConfigureError,
+      options,
+      formatCollection,
     );
   }
   /** Shard ids (cluster only); with `details` each shard's servers. */
   async shards(options?: CallOptions & { details?: boolean }): Promise<string[] | Record<string, string[]>> {
-    const body = await this._call(
+    return this._call(
       this._req('GET', `${this.#colPrefix}/shards`, { query: { details: options?.details } }),
       CollectionPropertiesError,
       options,
+      (body) => body.shards,
     );
-    return body.shards;
   }
 
   // --- indexes ---------------------------------------------------------------------------------
 
   async indexes(options?: CallOptions): Promise<IndexInfo[]> {
-    const body = await this._call(
+    return this._call(
       this._req('GET', '/_api/index', { query: { collection: this.#name } }),
       IndexListError,
       options,
+      (body) => (body.indexes as Record<string, any>[]).map(formatIndex),
     );
-    return (body.indexes as Record<string, any>[]).map(formatIndex);
   }
   protected async _addIndex(data: Record<string, unknown>, options?: CallOptions): Promise<IndexInfo> {
     const body: Record<string, unknown> = {};
     for (const k in data) if (data[k] !== undefined) body[k] = data[k];
-    return formatIndex(
-      await this._call(
-        this._req('POST', '/_api/index', { query: { collection: this.#name }, body }),
-        IndexCreateError,
-        options,
-      ),
+    return this._call(
+      this._req('POST', '/_api/index', { query: { collection: this.#name }, body }),
+      IndexCreateError,
+      options,
+      formatIndex,
     );
   }
   /**
@@ -517,21 +542,50 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
       'DELETE',
       `/_api/index/${encodeURIComponent(this.#name)}/${encodeURIComponent(short)}`,
     );
-    const res = await this._exec.send(req, o);
-    if (res.status === 200) return true;
-    if (res.status === 404 && o.ignoreMissing) return false;
-    throw serverError(IndexDeleteError, req, res, this._exec.extraHeaders);
+    return this._callIgnoreMissing(req, IndexDeleteError, o, o);
   }
   /** Loads the collection's indexes into memory. */
   async loadIndexes(options?: CallOptions): Promise<boolean> {
-    await this._call(this._req('PUT', `${this.#colPrefix}/loadIndexesIntoMemory`), IndexLoadError, options);
-    return true;
+    return this._call(
+      this._req('PUT', `${this.#colPrefix}/loadIndexesIntoMemory`),
+      IndexLoadError,
+      options,
+      () => true,
+    );
   }
 
   // --- documents -------------------------------------------------------------------------------
+  //
+  // One implementation for plain collections and graph vertex/edge collections: the graph wrappers
+  // only change the route (`_docRoute`), the query parameters the route knows (`_docParams`) and how
+  // an answer is unwrapped (`_docResult`).
 
+  /** Route of the single-document calls (`key` given) or of inserts and multi-document calls. */
+  protected _docRoute(key?: string): string {
+    return key === undefined ? this.#docPrefix : `${this.#docPrefix}/${encodeURIComponent(key)}`;
+  }
+  /** @deprecated kept for subclasses: `_docRoute(key)`. */
   protected _docPath(key: string): string {
-    return `${this.#docPrefix}/${encodeURIComponent(key)}`;
+    return this._docRoute(key);
+  }
+  /** Query parameters the document route understands (undefined: all of them). */
+  protected _docParams(): ReadonlySet<string> | undefined {
+    return undefined;
+  }
+  /** The result of a successful single-document write (`kind` says which call). */
+  protected _docResult(body: any, _kind: 'insert' | 'update' | 'replace' | 'delete'): any {
+    return body;
+  }
+  /** The document in the answer of a single-document read. */
+  protected _docBody(body: any): any {
+    return body;
+  }
+  #query(q: Record<string, string | number | boolean | undefined>) {
+    const allowed = this._docParams();
+    if (!allowed) return q;
+    const out: Record<string, string | number | boolean | undefined> = {};
+    for (const k in q) if (allowed.has(k)) out[k] = q[k];
+    return out;
   }
   protected _revHeaders(
     rev: string | undefined,
@@ -540,44 +594,73 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
     if (rev === undefined || checkRev === false) return undefined;
     return { 'if-match': rev.startsWith('"') ? rev : `"${rev}"` };
   }
+  #readHeaders(rev: string | undefined, o: ReadOptions | undefined): Record<string, string> | undefined {
+    const headers = this._revHeaders(o?.rev ?? rev, o?.checkRev);
+    return o?.allowDirtyRead ? { ...headers, 'x-arango-allow-dirty-read': 'true' } : headers;
+  }
+  /** Runs a single-document operation whose failure maps 412/304 to DocumentRevisionError. */
+  #runDoc<R>(
+    req: ArangoRequest,
+    Err: ServerErrorClass,
+    ok: (res: ArangoResponse) => { value: R } | undefined,
+    options: CallOptions | undefined,
+  ): Promise<R> {
+    return this._run(
+      req,
+      (res) => {
+        const r = ok(res);
+        if (r) return r.value;
+        throw this._fail(Err, req, res);
+      },
+      options,
+    );
+  }
 
   /** True when the document exists (and has revision `rev` when given). */
   async has(document: DocumentSelector, o: ReadOptions = {}): Promise<boolean> {
     const h = this._handle(document);
-    const rev = o.rev ?? h.rev;
-    const headers = this._revHeaders(rev, o.checkRev);
-    const req = this._req('HEAD', this._docPath(h.key), {
-      headers: o.allowDirtyRead ? { ...headers, 'x-arango-allow-dirty-read': 'true' } : headers,
-    });
-    const res = await this._exec.send(req, o);
-    if (res.status === 200) return true;
-    if (res.status === 404) return false;
-    throw this._fail(DocumentInError, req, res);
+    const req = this._req('HEAD', this._docRoute(h.key), { headers: this.#readHeaders(h.rev, o) });
+    return this.#runDoc(
+      req,
+      DocumentInError,
+      (res) => (res.status === 200 ? { value: true } : res.status === 404 ? { value: false } : undefined),
+      o,
+    );
   }
 
-  /** A document by key, id or body; null when it does not exist. */
+  /**
+   * A document by key, id or body; null when it does not exist. A body's `_rev` (or `rev`) is checked
+   * with If-Match unless `checkRev: false`: a mismatch is a DocumentRevisionError.
+   */
   async get(document: DocumentSelector, o?: ReadOptions): Promise<Document<T> | null> {
-    let key: string;
-    let rev: string | undefined;
-    if (typeof document === 'string' && document.indexOf('/') === -1 && document) key = document;
-    else {
-      const h = this._handle(document);
-      key = h.key;
-      rev = h.rev;
-    }
+    return this._read(document, o, (doc) => doc);
+  }
+
+  /** GET of one document as an operation; `map` shapes the document (or null when missing). */
+  protected _read<R>(
+    document: DocumentSelector,
+    o: ReadOptions | undefined,
+    map: (doc: Document<T> | null) => R,
+  ): Promise<R> {
     let req: ArangoRequest;
-    if (o === undefined) req = { method: 'GET', endpoint: this._docPath(key), db: this._db };
-    else {
-      rev = o.rev ?? rev;
-      const headers = this._revHeaders(rev, o.checkRev);
-      req = this._req('GET', this._docPath(key), {
-        headers: o.allowDirtyRead ? { ...headers, 'x-arango-allow-dirty-read': 'true' } : headers,
-      });
+    if (o === undefined && typeof document === 'string' && document && document.indexOf('/') === -1) {
+      // The hot path (a plain key, no options): no handle parsing, no header object.
+      req = { method: 'GET', endpoint: this._docRoute(document), db: this._db };
+    } else {
+      const h = this._handle(document);
+      req = this._req('GET', this._docRoute(h.key), { headers: this.#readHeaders(h.rev, o) });
     }
-    const res = await this._exec.send(req, o);
-    if (res.status === 200) return res.body;
-    if (res.status === 404 && res.body?.errorNum === 1202) return null;
-    throw this._fail(DocumentGetError, req, res);
+    return this.#runDoc(
+      req,
+      DocumentGetError,
+      (res) =>
+        res.status === 200
+          ? { value: map(this._docBody(res.body)) }
+          : res.status === 404 && res.body?.errorNum === 1202
+            ? { value: map(null) }
+            : undefined,
+      o,
+    );
   }
 
   /** Several documents by key, id or body in one request; missing ones are left out. */
@@ -592,44 +675,59 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
       headers: o.allowDirtyRead ? { 'x-arango-allow-dirty-read': 'true' } : undefined,
       idempotent: true,
     });
-    const res = await this._exec.send(req, o);
-    if (res.status !== 200) throw this._fail(DocumentGetError, req, res);
-    return (res.body as any[]).filter((d) => d && d.error !== true);
+    return this.#runDoc(
+      req,
+      DocumentGetError,
+      (res) =>
+        res.status === 200 ? { value: (res.body as any[]).filter((d) => d && d.error !== true) } : undefined,
+      o,
+    );
   }
 
   /** Inserts a document; returns its metadata (`true` when `silent`). */
+  async insert(document: T | Record<string, unknown>, o: InsertOptions & { silent: true }): Promise<true>;
   async insert(
     document: T | Record<string, unknown>,
-    o: InsertOptions = {},
-  ): Promise<DocumentMetadata & { [k: string]: any }> {
+    o?: InsertOptions,
+  ): Promise<DocumentMetadata & { [k: string]: any }>;
+  async insert(document: T | Record<string, unknown>, o: InsertOptions = {}): Promise<any> {
     if (typeof document !== 'object' || document === null || Array.isArray(document)) {
       throw new DocumentParseError('document must be an object');
     }
-    const req = this._req('POST', this.#docPrefix, {
-      query: writeQuery(o),
+    const req = this._req('POST', this._docRoute(), {
+      query: this.#query(writeQuery(o)),
       body: toBody(document, this.#name),
     });
-    const res = await this._exec.send(req, o);
-    if (res.status === 201 || res.status === 202) return o.silent ? (true as any) : res.body;
-    throw this._fail(DocumentInsertError, req, res);
+    return this.#runDoc(
+      req,
+      DocumentInsertError,
+      (res) =>
+        res.status === 201 || res.status === 202 || res.status === 200
+          ? { value: o.silent ? true : this._docResult(res.body, 'insert') }
+          : undefined,
+      o,
+    );
   }
 
   /** Per-item results of a multi-document call: metadata, or a typed error for failed items. */
   protected _many(req: ArangoRequest, res: ArangoResponse, Err: ServerErrorClass): any[] | true {
     if (res.status < 200 || res.status >= 300) throw this._fail(Err, req, res);
     if (!Array.isArray(res.body)) return true;
+    const extra = this._exec.extraHeaders;
     return res.body.map((item: any) => {
       if (item && item.error === true) {
         const E = item.errorNum === 1200 ? DocumentRevisionError : Err;
-        return serverError(
-          E,
-          req,
-          { ...res, body: item, rawBody: JSON.stringify(item) },
-          this._exec.extraHeaders,
-        );
+        return serverError(E, req, { ...res, body: item, rawBody: JSON.stringify(item) }, extra);
       }
       return item;
     });
+  }
+  #runMany(
+    req: ArangoRequest,
+    Err: ServerErrorClass,
+    o: { silent?: boolean | undefined } & CallOptions,
+  ): Promise<Array<DocumentMetadata | ArangoServerError> | true> {
+    return this._run(req, (res) => (o.silent && res.status < 300 ? true : this._many(req, res, Err)), o);
   }
 
   /** Inserts many documents in one request; failed items come back as `DocumentInsertError` values. */
@@ -642,15 +740,19 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
       query: writeQuery(o),
       body: documents.map((d) => toBody(d, this.#name)),
     });
-    const res = await this._exec.send(req, o);
-    return o.silent && res.status < 300 ? true : this._many(req, res, DocumentInsertError);
+    return this.#runMany(req, DocumentInsertError, o);
   }
 
   /** Partially updates a document (must carry `_key` or `_id`); `_rev` is checked unless `checkRev: false`. */
   update(
     document: Partial<T> & DocumentSelector & object,
-    o: UpdateOptions = {},
-  ): Promise<DocumentMetadata & { [k: string]: any }> {
+    o: UpdateOptions & { silent: true },
+  ): Promise<true>;
+  update(
+    document: Partial<T> & DocumentSelector & object,
+    o?: UpdateOptions,
+  ): Promise<DocumentMetadata & { [k: string]: any }>;
+  update(document: Partial<T> & DocumentSelector & object, o: UpdateOptions = {}): Promise<any> {
     return this.#writeOne('PATCH', document, o, DocumentUpdateError);
   }
 
@@ -660,17 +762,23 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
     document: DocumentSelector & object,
     o: UpdateOptions | ReplaceOptions,
     ErrorClass: typeof DocumentUpdateError | typeof DocumentReplaceError,
-  ): Promise<DocumentMetadata & { [k: string]: any }> {
+  ): Promise<any> {
     const h = this._handle(document);
-    const req = this._req(method, this._docPath(h.key), {
-      query: { ...writeQuery(o), ignoreRevs: o.checkRev === false ? true : undefined },
+    const req = this._req(method, this._docRoute(h.key), {
+      query: this.#query({ ...writeQuery(o), ignoreRevs: o.checkRev === false ? true : undefined }),
       headers: this._revHeaders(h.rev, o.checkRev),
       body: stripMeta(document),
     });
-    const res = await this._exec.send(req, o);
-    if (res.status === 201 || res.status === 202 || res.status === 200)
-      return o.silent ? (true as any) : res.body;
-    throw this._fail(ErrorClass, req, res);
+    const kind = method === 'PATCH' ? 'update' : 'replace';
+    return this.#runDoc(
+      req,
+      ErrorClass,
+      (res) =>
+        res.status === 201 || res.status === 202 || res.status === 200
+          ? { value: o.silent ? true : this._docResult(res.body, kind) }
+          : undefined,
+      o,
+    );
   }
 
   updateMany(
@@ -692,15 +800,16 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
       query: { ...writeQuery(o), ignoreRevs: o.checkRev === false ? true : undefined },
       body,
     });
-    const res = await this._exec.send(req, o);
-    return o.silent && res.status < 300 ? true : this._many(req, res, ErrorClass);
+    return this.#runMany(req, ErrorClass, o);
   }
 
   /** Replaces a document. */
+  replace(document: T & DocumentSelector & object, o: ReplaceOptions & { silent: true }): Promise<true>;
   replace(
     document: T & DocumentSelector & object,
-    o: ReplaceOptions = {},
-  ): Promise<DocumentMetadata & { [k: string]: any }> {
+    o?: ReplaceOptions,
+  ): Promise<DocumentMetadata & { [k: string]: any }>;
+  replace(document: T & DocumentSelector & object, o: ReplaceOptions = {}): Promise<any> {
     return this.#writeOne('PUT', document, o, DocumentReplaceError);
   }
 
@@ -717,14 +826,21 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
     o: DeleteOptions = {},
   ): Promise<(DocumentMetadata & { [k: string]: any }) | boolean> {
     const h = this._handle(document);
-    const req = this._req('DELETE', this._docPath(h.key), {
-      query: { waitForSync: o.sync, returnOld: o.returnOld, silent: o.silent },
+    const req = this._req('DELETE', this._docRoute(h.key), {
+      query: this.#query({ waitForSync: o.sync, returnOld: o.returnOld, silent: o.silent }),
       headers: this._revHeaders(o.rev ?? h.rev, o.checkRev),
     });
-    const res = await this._exec.send(req, o);
-    if (res.status === 200 || res.status === 202) return o.silent ? true : res.body;
-    if (res.status === 404 && o.ignoreMissing && res.body?.errorNum === 1202) return false;
-    throw this._fail(DocumentDeleteError, req, res);
+    return this.#runDoc(
+      req,
+      DocumentDeleteError,
+      (res) =>
+        res.status === 200 || res.status === 202
+          ? { value: o.silent ? true : this._docResult(res.body, 'delete') }
+          : res.status === 404 && o.ignoreMissing && res.body?.errorNum === 1202
+            ? { value: false }
+            : undefined,
+      o,
+    );
   }
 
   /** Deletes many documents by key, id or body; missing ones are reported per item. */
@@ -743,8 +859,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
       },
       body,
     });
-    const res = await this._exec.send(req, o);
-    return o.silent && res.status < 300 ? true : this._many(req, res, DocumentDeleteError);
+    return this.#runMany(req, DocumentDeleteError, o);
   }
 
   /** Bulk import (POST /_api/import, JSON array); `batchSize` splits into several requests. */
@@ -773,15 +888,16 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
       onDuplicate: o.onDuplicate,
       waitForSync: o.sync,
     };
-    const run = async (docs: Array<Record<string, unknown>>) => {
-      const body = await this._call(
+    const run = (docs: Array<Record<string, unknown>>) =>
+      this._call(
         this._req('POST', '/_api/import', { query, body: docs.map((d) => toBody(d, this.#name)) }),
         DocumentInsertError,
         o,
+        (body) => {
+          const { error: _e, code: _c, ...rest } = body;
+          return rest as Record<string, any>;
+        },
       );
-      const { error: _e, code: _c, ...rest } = body;
-      return rest;
-    };
     if (o.batchSize === undefined) return run(documents);
     if (!(o.batchSize > 0)) throw new DocumentParseError('batchSize must be a positive number');
     const out: Array<Record<string, any>> = [];
@@ -803,7 +919,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
       query += ' LIMIT @skip, @limit';
     }
     query += ' RETURN doc';
-    return executeCursor(this._exec, this._db, { query, bindVars, count: true }, o, DocumentGetError);
+    return this.#cursor<Document<T>>({ query, bindVars, count: true }, o, DocumentGetError);
   }
 
   /** All documents, as a streaming cursor. */
@@ -820,7 +936,17 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
     query += ' RETURN doc';
     const body: Record<string, unknown> = { query, bindVars, options: { stream: true } };
     if (o.batchSize !== undefined) body.batchSize = o.batchSize;
-    return executeCursor(this._exec, this._db, body, o, DocumentGetError);
+    return this.#cursor<Document<T>>(body, o, DocumentGetError);
+  }
+
+  /** A query whose answer is a cursor, as one operation (deferred contexts get a job for it). */
+  #cursor<R>(
+    body: Record<string, unknown>,
+    o: CallOptions & { allowDirtyRead?: boolean },
+    Err: ServerErrorClass,
+  ): Promise<Cursor<R>> {
+    const { req, decode } = cursorOperation<R>(this._exec, this._db, body, o, Err);
+    return this._run(req, decode, o);
   }
 
   async #matchQuery(
@@ -838,8 +964,14 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
       query += ' LIMIT @limit';
     }
     query += ` ${op} IN @@collection OPTIONS ${opts}`;
-    const cursor = await executeCursor(this._exec, this._db, { query, bindVars }, o, DocumentUpdateError);
-    return cursor.statistics()?.modified ?? 0;
+    const { req, decode } = cursorOperation(
+      this._exec,
+      this._db,
+      { query, bindVars },
+      o,
+      DocumentUpdateError,
+    );
+    return this._run(req, (res) => decode(res).statistics()?.modified ?? 0, o);
   }
 
   /** Updates every document matching `filters` with `body`; returns the number updated. */

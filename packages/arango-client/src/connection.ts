@@ -44,8 +44,10 @@ export interface ArangoRequest {
   headers?: Record<string, string> | undefined;
   /** Serialised with the client's `serializer` (JSON by default). */
   body?: unknown;
-  /** Sent as is (e.g. JSON lines for bulk import). */
-  rawBody?: string | undefined;
+  /** Sent as is (e.g. JSON lines for bulk import, a zip for Foxx uploads). */
+  rawBody?: string | Uint8Array | undefined;
+  /** Read the answer as bytes: `body` is a Buffer and `rawBody` is empty (Foxx downloads). */
+  binary?: boolean | undefined;
   /** Safe to repeat (retry on reset, failover). GET and HEAD are always safe. */
   idempotent?: boolean | undefined;
   /** Host index the request must go to (cursor batches are pinned to their coordinator). */
@@ -65,10 +67,25 @@ export interface ArangoResponse {
   site: CallSite | undefined;
 }
 
+/** Decodes one answer of an operation: its result, or a thrown typed error. May be async (drains). */
+export type Decode<T> = (res: ArangoResponse) => T | Promise<T>;
+
+/** Where the API wrappers' calls run (the seed's `context`). */
+export type ExecutionContext = 'default' | 'transaction' | 'async' | 'batch';
+
 /** What the public API needs from a connection; transactions wrap it to add their header. */
 export interface Executor {
   send(req: ArangoRequest, options?: CallOptions): Promise<ArangoResponse>;
   readonly extraHeaders?: Record<string, string> | undefined;
+  /** Set by deferred executors ("async", "batch"); otherwise derived from `extraHeaders`. */
+  readonly context?: ExecutionContext | undefined;
+  /**
+   * Deferred executors run an operation themselves: they send (or queue) `req` and return a job whose
+   * result is `decode` applied to the answer when it arrives. Absent: send now and decode.
+   */
+  run?<T>(req: ArangoRequest, decode: Decode<T>, options?: CallOptions): Promise<T>;
+  /** The executor follow-up requests (cursor batches) use; a deferred executor's plain one. */
+  readonly direct?: Executor | undefined;
 }
 
 export interface ConnectionOptions {
@@ -171,7 +188,7 @@ export function requestInfo(req: ArangoRequest, extra?: Record<string, string>):
     endpoint: req.endpoint,
     headers: { ...extra, ...req.headers },
     params,
-    data: req.rawBody ?? req.body,
+    data: req.rawBody instanceof Uint8Array ? `<${req.rawBody.byteLength} bytes>` : (req.rawBody ?? req.body),
   };
 }
 
@@ -418,6 +435,8 @@ export class Connection implements Executor {
         let parsed: unknown;
         if (req.method === 'HEAD') {
           await res.body.dump();
+        } else if (req.binary) {
+          parsed = Buffer.from(await res.body.arrayBuffer());
         } else {
           rawBody = await res.body.text();
           if (rawBody.length > 0) {

@@ -150,58 +150,69 @@ export class StandardDatabase extends ApiGroup {
   // --- server ----------------------------------------------------------------------------------
   /** Server version string ("3.12.10"), or the whole answer with `details`. */
   async version(o: CallOptions & { details?: boolean } = {}): Promise<string> {
-    const body = await this._call(
+    return this._call(
       this._req('GET', '/_api/version', { query: { details: o.details || undefined } }),
       ServerVersionError,
       o,
+      (body) => (o.details ? body : body.version),
     );
-    return o.details ? body : body.version;
   }
   /** Server build and platform details. */
   async details(options?: CallOptions): Promise<Record<string, string>> {
-    return (
-      await this._call(
-        this._req('GET', '/_api/version', { query: { details: true } }),
-        ServerDetailsError,
-        options,
-      )
-    ).details;
+    return this._call(
+      this._req('GET', '/_api/version', { query: { details: true } }),
+      ServerDetailsError,
+      options,
+      (body) => body.details,
+    );
   }
   async status(options?: CallOptions): Promise<Record<string, any>> {
     return this._call(this._req('GET', '/_admin/status'), ServerStatusError, options);
   }
   async engine(options?: CallOptions): Promise<Record<string, any>> {
-    const {
-      error: _e,
-      code: _c,
-      ...rest
-    } = await this._call(this._req('GET', '/_api/engine'), ServerEngineError, options);
-    return rest;
+    return this._call(this._req('GET', '/_api/engine'), ServerEngineError, options, (body) => {
+      const { error: _e, code: _c, ...rest } = body;
+      return rest;
+    });
   }
 
   /** Key generator types the server supports. */
   async keyGenerators(options?: CallOptions): Promise<string[]> {
-    return (await this._call(this._req('GET', '/_api/key-generators'), CollectionListError, options))
-      .keyGenerators;
+    return this._call(
+      this._req('GET', '/_api/key-generators'),
+      CollectionListError,
+      options,
+      (body) => body.keyGenerators,
+    );
   }
 
   // --- databases -------------------------------------------------------------------------------
   /** Properties of this database (`id`, `name`, `path`, `isSystem`, ...). */
   async properties(options?: CallOptions): Promise<Record<string, any>> {
-    return (await this._call(this._req('GET', '/_api/database/current'), DatabasePropertiesError, options))
-      .result;
+    return this._call(
+      this._req('GET', '/_api/database/current'),
+      DatabasePropertiesError,
+      options,
+      (body) => body.result,
+    );
   }
   /** Names of all databases (needs `_system` access). */
   async databases(options?: CallOptions): Promise<string[]> {
     const req = { method: 'GET' as const, endpoint: '/_api/database', db: '_system' };
-    return (await this._call(req, DatabaseListError, options)).result;
+    return this._call(req, DatabaseListError, options, (body) => body.result);
   }
   /** Names of the databases the current user can access. */
   async databasesAccessible(options?: CallOptions): Promise<string[]> {
-    return (await this._call(this._req('GET', '/_api/database/user'), DatabaseListError, options)).result;
+    return this._call(
+      this._req('GET', '/_api/database/user'),
+      DatabaseListError,
+      options,
+      (body) => body.result,
+    );
   }
   async hasDatabase(name: string, options?: CallOptions): Promise<boolean> {
-    return (await this.databases(options)).includes(name);
+    const req = { method: 'GET' as const, endpoint: '/_api/database', db: '_system' };
+    return this._call(req, DatabaseListError, options, (body) => (body.result as string[]).includes(name));
   }
   /** Creates a database (through `_system`); `users` get access to it. */
   async createDatabase(
@@ -232,12 +243,12 @@ export class StandardDatabase extends ApiGroup {
     if (o.writeConcern !== undefined) options.writeConcern = o.writeConcern;
     if (o.sharding !== undefined) options.sharding = o.sharding;
     if (Object.keys(options).length) body.options = options;
-    await this._call(
+    return this._call(
       { method: 'POST', endpoint: '/_api/database', db: '_system', body },
       DatabaseCreateError,
       o,
+      () => true,
     );
-    return true;
   }
   /** Drops a database; false when missing and `ignoreMissing`. */
   async deleteDatabase(name: string, o: CallOptions & { ignoreMissing?: boolean } = {}): Promise<boolean> {
@@ -246,38 +257,33 @@ export class StandardDatabase extends ApiGroup {
       endpoint: `/_api/database/${encodeURIComponent(name)}`,
       db: '_system',
     };
-    const res = await this._exec.send(req, o);
-    if (res.status === 200) return true;
-    if (res.status === 404 && o.ignoreMissing) return false;
-    throw serverError(DatabaseDeleteError, req, res, this._exec.extraHeaders);
+    return this._callIgnoreMissing(req, DatabaseDeleteError, o, o);
   }
 
   // --- collections -----------------------------------------------------------------------------
   async collections(o: CallOptions & { excludeSystem?: boolean } = {}): Promise<CollectionProperties[]> {
-    const body = await this._call(
+    return this._call(
       this._req('GET', '/_api/collection', { query: { excludeSystem: o.excludeSystem } }),
       CollectionListError,
       o,
+      (body) => (body.result as Record<string, any>[]).map(formatCollection),
     );
-    return (body.result as Record<string, any>[]).map(formatCollection);
   }
   collection<T extends Record<string, any> = Record<string, any>>(name: string): StandardCollection<T> {
     return new StandardCollection<T>(this._exec, this._db, name);
   }
   async hasCollection(name: string, options?: CallOptions): Promise<boolean> {
     const req = this._req('GET', `/_api/collection/${encodeURIComponent(name)}`);
-    const res = await this._exec.send(req, options);
-    if (res.status === 200) return true;
-    if (res.status === 404) return false;
-    throw serverError(CollectionListError, req, res, this._exec.extraHeaders);
+    return this._callIgnoreMissing(req, CollectionListError, options, { ignoreMissing: true });
   }
   async createCollection<T extends Record<string, any> = Record<string, any>>(
     name: string,
     o: CreateCollectionOptions = {},
   ): Promise<StandardCollection<T>> {
     const { body, query } = createCollectionRequest(name, o);
-    await this._call(this._req('POST', '/_api/collection', { body, query }), CollectionCreateError, o);
-    return this.collection<T>(name);
+    return this._call(this._req('POST', '/_api/collection', { body, query }), CollectionCreateError, o, () =>
+      this.collection<T>(name),
+    );
   }
   async deleteCollection(
     name: string,
@@ -286,27 +292,21 @@ export class StandardDatabase extends ApiGroup {
     const req = this._req('DELETE', `/_api/collection/${encodeURIComponent(name)}`, {
       query: { isSystem: o.system },
     });
-    const res = await this._exec.send(req, o);
-    if (res.status === 200) return true;
-    if (res.status === 404 && o.ignoreMissing) return false;
-    throw serverError(CollectionDeleteError, req, res, this._exec.extraHeaders);
+    return this._callIgnoreMissing(req, CollectionDeleteError, o, o);
   }
 
   // --- graphs ----------------------------------------------------------------------------------
   async graphs(options?: CallOptions): Promise<GraphProperties[]> {
-    return (
-      (await this._call(this._req('GET', '/_api/gharial'), GraphListError, options)).graphs as any[]
-    ).map(formatGraph);
+    return this._call(this._req('GET', '/_api/gharial'), GraphListError, options, (body) =>
+      (body.graphs as any[]).map(formatGraph),
+    );
   }
   graph(name: string): Graph {
     return new Graph(this._exec, this._db, name);
   }
   async hasGraph(name: string, options?: CallOptions): Promise<boolean> {
     const req = this._req('GET', `/_api/gharial/${encodeURIComponent(name)}`);
-    const res = await this._exec.send(req, options);
-    if (res.status === 200) return true;
-    if (res.status === 404) return false;
-    throw serverError(GraphListError, req, res, this._exec.extraHeaders);
+    return this._callIgnoreMissing(req, GraphListError, options, { ignoreMissing: true });
   }
   async createGraph(
     name: string,
@@ -337,12 +337,12 @@ export class StandardDatabase extends ApiGroup {
     if (o.writeConcern !== undefined) options.writeConcern = o.writeConcern;
     if (o.satellites !== undefined) options.satellites = o.satellites;
     if (Object.keys(options).length) body.options = options;
-    await this._call(
+    return this._call(
       this._req('POST', '/_api/gharial', { body, query: { waitForSync: o.sync } }),
       GraphCreateError,
       o,
+      () => this.graph(name),
     );
-    return this.graph(name);
   }
   async deleteGraph(
     name: string,
@@ -351,10 +351,7 @@ export class StandardDatabase extends ApiGroup {
     const req = this._req('DELETE', `/_api/gharial/${encodeURIComponent(name)}`, {
       query: { dropCollections: o.dropCollections },
     });
-    const res = await this._exec.send(req, o);
-    if (res.status === 200 || res.status === 202) return true;
-    if (res.status === 404 && o.ignoreMissing) return false;
-    throw serverError(GraphDeleteError, req, res, this._exec.extraHeaders);
+    return this._callIgnoreMissing(req, GraphDeleteError, o, o);
   }
 
   // --- documents by id -------------------------------------------------------------------------
@@ -402,12 +399,13 @@ export class StandardDatabase extends ApiGroup {
     if (o.allowImplicit !== undefined) body.allowImplicit = o.allowImplicit;
     if (o.lockTimeout !== undefined) body.lockTimeout = o.lockTimeout;
     if (o.maxSize !== undefined) body.maxTransactionSize = o.maxSize;
-    const res = await this._call(
+    const base = this._exec.direct ?? this._exec;
+    return this._call(
       this._req('POST', '/_api/transaction/begin', { body }),
       TransactionInitError,
       o,
+      (res) => new TransactionDatabase(base, this._db, res.result.id, this.#username),
     );
-    return new TransactionDatabase(this._exec, this._db, res.result.id, this.#username);
   }
   /** Runs `fn` in a stream transaction: commits when it resolves, aborts when it throws. */
   async withTransaction<R>(
@@ -447,8 +445,12 @@ export class StandardDatabase extends ApiGroup {
     if (o.lockTimeout !== undefined) body.lockTimeout = o.lockTimeout;
     if (o.maxSize !== undefined) body.maxTransactionSize = o.maxSize;
     if (o.allowImplicit !== undefined) body.allowImplicit = o.allowImplicit;
-    return (await this._call(this._req('POST', '/_api/transaction', { body }), TransactionExecuteError, o))
-      .result;
+    return this._call(
+      this._req('POST', '/_api/transaction', { body }),
+      TransactionExecuteError,
+      o,
+      (res) => res.result,
+    );
   }
 }
 

@@ -67,8 +67,11 @@ export class ArangoServerError extends ServerError {
   readonly source = 'server' as const;
   /** The server's raw `errorMessage` (null when the body had none). */
   readonly errorMessage: string | null;
-  /** ArangoDB `errorNum` (compare with `errno.*`), or null. */
-  readonly errorCode: number | null;
+  /**
+   * ArangoDB `errorNum` (compare with `errno.*`); the HTTP status when the answer carried no
+   * `errorNum` (as python-arango does). `response.errorCode` keeps the body's own value (or null).
+   */
+  readonly errorCode: number;
   readonly url: string;
   readonly httpMethod: string;
   readonly httpCode: number;
@@ -90,7 +93,7 @@ export class ArangoServerError extends ServerError {
       retryable: response.statusCode === 503 || response.errorCode === 1200,
     });
     this.errorMessage = response.errorMessage;
-    this.errorCode = response.errorCode;
+    this.errorCode = response.errorCode ?? response.statusCode;
     this.url = response.url;
     this.httpMethod = response.method;
     this.httpCode = response.statusCode;

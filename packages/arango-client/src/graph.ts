@@ -1,10 +1,12 @@
 import type { CallOptions } from '@dbwire/core';
-import { ApiGroup, executeCursor } from './aql.js';
+import { ApiGroup, cursorOperation } from './aql.js';
 import {
   Collection,
   type DeleteOptions,
   type Document,
   type DocumentMetadata,
+  type Filters,
+  filterClause,
   type InsertOptions,
   type ReadOptions,
   type ReplaceOptions,
@@ -79,7 +81,14 @@ export function edgeDefinitionBody(d: EdgeDefinition): { collection: string; fro
   return { collection: d.edgeCollection, from: d.fromVertexCollections, to: d.toVertexCollections };
 }
 
-/** Shared document calls of vertex and edge collections (through the graph API: /_api/gharial). */
+/** The query parameters the graph API's vertex/edge routes know (`silent` is answered client-side). */
+const GRAPH_DOC_PARAMS: ReadonlySet<string> = new Set(['waitForSync', 'returnNew', 'returnOld', 'keepNull']);
+
+/**
+ * Vertex and edge collections: Collection's document calls (one implementation), routed through the
+ * graph API (/_api/gharial/<graph>/<vertex|edge>/<collection>) so the graph's edge definitions are
+ * enforced, with the answer unwrapped from its `vertex`/`edge` field.
+ */
 abstract class GraphCollection<T extends Record<string, any>> extends Collection<T> {
   readonly graphName: string;
   protected abstract readonly _kind: 'vertex' | 'edge';
@@ -87,82 +96,27 @@ abstract class GraphCollection<T extends Record<string, any>> extends Collection
     super(exec, db, name);
     this.graphName = graph;
   }
-  protected _gpath(key?: string): string {
+  protected override _docRoute(key?: string): string {
     const base = `/_api/gharial/${encodeURIComponent(this.graphName)}/${this._kind}/${encodeURIComponent(this.name)}`;
     return key === undefined ? base : `${base}/${encodeURIComponent(key)}`;
   }
-  override async get(document: DocumentSelector, o: ReadOptions = {}): Promise<Document<T> | null> {
-    const h = this._handle(document);
-    const rev = o.rev ?? h.rev;
-    const req = this._req('GET', this._gpath(h.key), { headers: this._revHeaders(rev, o.checkRev) });
-    const res = await this._exec.send(req, o);
-    if (res.status === 200) return res.body[this._kind];
-    if (res.status === 404 && res.body?.errorNum === 1202) return null;
-    throw this._fail(DocumentGetError, req, res);
+  protected override _docParams(): ReadonlySet<string> {
+    return GRAPH_DOC_PARAMS;
   }
-  override async insert(
-    document: T | Record<string, unknown>,
-    o: InsertOptions = {},
-  ): Promise<DocumentMetadata & { [k: string]: any }> {
-    if (typeof document !== 'object' || document === null)
-      throw new DocumentParseError('document must be an object');
-    const req = this._req('POST', this._gpath(), {
-      query: { waitForSync: o.sync, returnNew: o.returnNew },
-      body: toBody(document, this.name),
-    });
-    const res = await this._exec.send(req, o);
-    if (res.status === 201 || res.status === 202) return o.silent ? (true as any) : this.#meta(res.body);
-    throw this._fail(DocumentInsertError, req, res);
+  /** Existence through the graph API's GET (it has no HEAD route). */
+  override async has(document: DocumentSelector, o?: ReadOptions): Promise<boolean> {
+    return this._read(document, o, (doc) => doc !== null);
   }
-  #meta(body: Record<string, any>): DocumentMetadata & { [k: string]: any } {
+  protected override _docBody(body: any): any {
+    return body[this._kind];
+  }
+  /** Metadata under `vertex`/`edge`, with `new`/`old` beside it; a delete answers `true` or `{ ...old, old }`. */
+  protected override _docResult(body: any, kind: 'insert' | 'update' | 'replace' | 'delete'): any {
+    if (kind === 'delete') return body.old === undefined ? true : { ...body.old, old: body.old };
     const out: any = { ...body[this._kind] };
     if (body.new !== undefined) out.new = body.new;
     if (body.old !== undefined) out.old = body.old;
     return out;
-  }
-  override async update(
-    document: Partial<T> & DocumentSelector & object,
-    o: UpdateOptions = {},
-  ): Promise<DocumentMetadata & { [k: string]: any }> {
-    const h = this._handle(document);
-    const req = this._req('PATCH', this._gpath(h.key), {
-      query: { waitForSync: o.sync, keepNull: o.keepNone, returnOld: o.returnOld, returnNew: o.returnNew },
-      headers: this._revHeaders(h.rev, o.checkRev),
-      body: stripMeta(document),
-    });
-    const res = await this._exec.send(req, o);
-    if (res.status === 200 || res.status === 202) return o.silent ? (true as any) : this.#meta(res.body);
-    throw this._fail(DocumentUpdateError, req, res);
-  }
-  override async replace(
-    document: T & DocumentSelector & object,
-    o: ReplaceOptions = {},
-  ): Promise<DocumentMetadata & { [k: string]: any }> {
-    const h = this._handle(document);
-    const req = this._req('PUT', this._gpath(h.key), {
-      query: { waitForSync: o.sync, returnOld: o.returnOld, returnNew: o.returnNew },
-      headers: this._revHeaders(h.rev, o.checkRev),
-      body: stripMeta(document),
-    });
-    const res = await this._exec.send(req, o);
-    if (res.status === 200 || res.status === 201 || res.status === 202)
-      return o.silent ? (true as any) : this.#meta(res.body);
-    throw this._fail(DocumentReplaceError, req, res);
-  }
-  override async delete(
-    document: DocumentSelector,
-    o: DeleteOptions = {},
-  ): Promise<(DocumentMetadata & { [k: string]: any }) | boolean> {
-    const h = this._handle(document);
-    const req = this._req('DELETE', this._gpath(h.key), {
-      query: { waitForSync: o.sync, returnOld: o.returnOld },
-      headers: this._revHeaders(o.rev ?? h.rev, o.checkRev),
-    });
-    const res = await this._exec.send(req, o);
-    if (res.status === 200 || res.status === 202)
-      return o.silent || !o.returnOld ? true : { ...res.body.old, old: res.body.old };
-    if (res.status === 404 && o.ignoreMissing && res.body?.errorNum === 1202) return false;
-    throw this._fail(DocumentDeleteError, req, res);
   }
 }
 
@@ -198,8 +152,7 @@ export class EdgeCollection<T extends Record<string, any> = Record<string, any>>
       query: { vertex: id, direction },
       headers: o.allowDirtyRead ? { 'x-arango-allow-dirty-read': 'true' } : undefined,
     });
-    const body = await this._call(req, EdgeListError, o);
-    return { edges: body.edges, stats: body.stats };
+    return this._call(req, EdgeListError, o, (body) => ({ edges: body.edges, stats: body.stats }));
   }
 }
 
@@ -210,16 +163,91 @@ export interface TraverseOptions extends CallOptions {
   strategy?: 'bfs' | 'dfs' | 'breadthfirst' | 'depthfirst';
   /** "global" vertex uniqueness needs "bfs". Default "none". */
   vertexUniqueness?: 'none' | 'path' | 'global';
-  /** AQL knows "none" and "path"; "global" is served as "path". Default "path". */
+  /**
+   * Default "path". AQL has no global edge uniqueness of its own: "global" is accepted together with
+   * `vertexUniqueness: 'global'`, which already expands every vertex once and so follows every edge
+   * at most once (the same result); alone it is a usage error rather than a silent downgrade.
+   */
   edgeUniqueness?: 'none' | 'path' | 'global';
   minDepth?: number;
   /** Default 10 (the old traversal endpoint had no fixed limit; AQL needs one). */
   maxDepth?: number;
   /** Cap on visited paths (the old `maxIter`). */
   maxIter?: number;
-  /** Per-vertex AQL filter expression on `v`/`e`/`p`, e.g. `v.age > 20` (the old `filterFunc`). */
-  filter?: string;
+  /**
+   * Which visited vertices are returned (the old `filterFunc`): either an object of vertex field →
+   * value (equality, values sent as bind parameters, like `find()`), or one AQL boolean expression
+   * over `v`, `e` and `p` (e.g. `v.age > @minAge`, values in `bindVars`). The expression is checked
+   * before any I/O: it may not contain an AQL operation keyword (FOR, RETURN, LET, INSERT, REMOVE,
+   * ...), a comment, a `;` or unbalanced brackets or quotes, so it cannot change the statement.
+   */
+  filter?: string | Filters;
   bindVars?: Record<string, unknown>;
+}
+
+const AQL_OPERATIONS = new Set([
+  'FOR',
+  'RETURN',
+  'FILTER',
+  'SEARCH',
+  'SORT',
+  'LIMIT',
+  'LET',
+  'COLLECT',
+  'WINDOW',
+  'INSERT',
+  'UPDATE',
+  'REPLACE',
+  'REMOVE',
+  'UPSERT',
+  'WITH',
+  'PRUNE',
+  'OPTIONS',
+  'INTO',
+  'GRAPH',
+]);
+
+/**
+ * Checks a traversal filter expression: outside string literals it may hold no AQL operation
+ * keyword, no comment, no `;`, and its brackets must balance, so pasting it after FILTER cannot end
+ * the expression and start another operation. Returns the expression. Pure.
+ */
+export function checkFilterExpression(expr: string): string {
+  if (typeof expr !== 'string' || !expr.trim())
+    throw new ArangoClientError('filter must be a non-empty AQL expression');
+  const closing: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+  const stack: string[] = [];
+  let i = 0;
+  while (i < expr.length) {
+    const c = expr[i] as string;
+    if (c === '"' || c === "'" || c === '`' || c === '´') {
+      const end = c;
+      i++;
+      while (i < expr.length && expr[i] !== end) i += expr[i] === '\\' ? 2 : 1;
+      if (i >= expr.length) throw new ArangoClientError('filter has an unterminated string or name');
+      i++;
+      continue;
+    }
+    if ((c === '/' && (expr[i + 1] === '/' || expr[i + 1] === '*')) || c === ';') {
+      throw new ArangoClientError('filter may not contain comments or ";"');
+    }
+    if (c === '(' || c === '[' || c === '{') stack.push(c);
+    else if (c in closing) {
+      if (stack.pop() !== closing[c]) throw new ArangoClientError('filter has unbalanced brackets');
+    } else if (/[A-Za-z_]/.test(c)) {
+      let j = i + 1;
+      while (j < expr.length && /[A-Za-z0-9_]/.test(expr[j] as string)) j++;
+      const word = expr.slice(i, j);
+      if (AQL_OPERATIONS.has(word.toUpperCase()) && expr[i - 1] !== '.' && expr[i - 1] !== '@') {
+        throw new ArangoClientError(`filter may not contain the AQL keyword ${word.toUpperCase()}`);
+      }
+      i = j;
+      continue;
+    }
+    i++;
+  }
+  if (stack.length) throw new ArangoClientError('filter has unbalanced brackets');
+  return expr;
 }
 
 /** The AQL query and bind variables of a traversal. Pure. */
@@ -238,7 +266,17 @@ export function traversalQuery(
   if (uniqueVertices === 'global' && order !== 'bfs') {
     throw new ArangoClientError('vertexUniqueness "global" requires strategy "bfs"');
   }
-  const uniqueEdges = o.edgeUniqueness === 'none' ? 'none' : 'path';
+  const edgeUniqueness = o.edgeUniqueness ?? 'path';
+  if (!['none', 'path', 'global'].includes(edgeUniqueness)) {
+    throw new ArangoClientError(`edgeUniqueness must be "none", "path" or "global", got "${edgeUniqueness}"`);
+  }
+  if (edgeUniqueness === 'global' && uniqueVertices !== 'global') {
+    throw new ArangoClientError(
+      'edgeUniqueness "global" needs vertexUniqueness "global" (AQL has no global edge uniqueness of its own)',
+    );
+  }
+  // With global vertex uniqueness every vertex is expanded once, so every edge is followed at most once.
+  const uniqueEdges = edgeUniqueness === 'none' ? 'none' : 'path';
   const minDepth = o.minDepth ?? 0;
   const maxDepth = o.maxDepth ?? 10;
   if (!Number.isInteger(minDepth) || !Number.isInteger(maxDepth) || minDepth < 0 || maxDepth < minDepth) {
@@ -248,7 +286,8 @@ export function traversalQuery(
   let query =
     `FOR v, e, p IN @minDepth..@maxDepth ${direction} @start GRAPH @graph ` +
     `OPTIONS { order: "${order}", uniqueVertices: "${uniqueVertices}", uniqueEdges: "${uniqueEdges}" }`;
-  if (o.filter) query += ` FILTER ${o.filter}`;
+  if (typeof o.filter === 'string') query += ` FILTER (${checkFilterExpression(o.filter)})`;
+  else if (o.filter !== undefined) query += filterClause(o.filter, bindVars, 'v', 'tf');
   if (o.maxIter !== undefined) {
     bindVars.maxIter = o.maxIter;
     query += ' LIMIT @maxIter';
@@ -270,20 +309,21 @@ export class Graph extends ApiGroup {
   }
 
   async properties(options?: CallOptions): Promise<GraphProperties> {
-    return formatGraph((await this._call(this._req('GET', this.#base), GraphPropertiesError, options)).graph);
+    return this._call(this._req('GET', this.#base), GraphPropertiesError, options, (body) =>
+      formatGraph(body.graph),
+    );
   }
 
   // --- vertex collections ----------------------------------------------------------------------
   async vertexCollections(options?: CallOptions): Promise<string[]> {
-    const body = await this._call(
-      this._req('GET', `${this.#base}/vertex`),
-      VertexCollectionListError,
-      options,
+    return this._call(this._req('GET', `${this.#base}/vertex`), VertexCollectionListError, options, (body) =>
+      [...(body.collections as string[])].sort(),
     );
-    return [...(body.collections as string[])].sort();
   }
   async hasVertexCollection(name: string, options?: CallOptions): Promise<boolean> {
-    return (await this.vertexCollections(options)).includes(name);
+    return this._call(this._req('GET', `${this.#base}/vertex`), VertexCollectionListError, options, (body) =>
+      (body.collections as string[]).includes(name),
+    );
   }
   vertexCollection<T extends Record<string, any> = Record<string, any>>(name: string): VertexCollection<T> {
     return new VertexCollection<T>(this._exec, this._db, this.name, name);
@@ -292,38 +332,47 @@ export class Graph extends ApiGroup {
     name: string,
     options?: CallOptions,
   ): Promise<VertexCollection<T>> {
-    await this._call(
+    return this._call(
       this._req('POST', `${this.#base}/vertex`, { body: { collection: name } }),
       VertexCollectionCreateError,
       options,
+      () => this.vertexCollection<T>(name),
     );
-    return this.vertexCollection<T>(name);
   }
   async deleteVertexCollection(name: string, o: CallOptions & { purge?: boolean } = {}): Promise<boolean> {
-    await this._call(
+    return this._call(
       this._req('DELETE', `${this.#base}/vertex/${encodeURIComponent(name)}`, {
         query: { dropCollection: o.purge },
       }),
       VertexCollectionDeleteError,
       o,
+      () => true,
     );
-    return true;
   }
 
   // --- edge definitions ------------------------------------------------------------------------
   async edgeDefinitions(options?: CallOptions): Promise<EdgeDefinition[]> {
-    const body = await this._call(this._req('GET', this.#base), EdgeDefinitionListError, options);
-    return formatGraph(body.graph).edgeDefinitions;
+    return this._call(
+      this._req('GET', this.#base),
+      EdgeDefinitionListError,
+      options,
+      (body) => formatGraph(body.graph).edgeDefinitions,
+    );
   }
   async hasEdgeDefinition(name: string, options?: CallOptions): Promise<boolean> {
-    return (await this.edgeDefinitions(options)).some((d) => d.edgeCollection === name);
+    return this._call(this._req('GET', this.#base), EdgeDefinitionListError, options, (body) =>
+      formatGraph(body.graph).edgeDefinitions.some((d) => d.edgeCollection === name),
+    );
   }
   async edgeCollections(options?: CallOptions): Promise<string[]> {
-    const body = await this._call(this._req('GET', `${this.#base}/edge`), EdgeDefinitionListError, options);
-    return [...(body.collections as string[])].sort();
+    return this._call(this._req('GET', `${this.#base}/edge`), EdgeDefinitionListError, options, (body) =>
+      [...(body.collections as string[])].sort(),
+    );
   }
   async hasEdgeCollection(name: string, options?: CallOptions): Promise<boolean> {
-    return (await this.edgeCollections(options)).includes(name);
+    return this._call(this._req('GET', `${this.#base}/edge`), EdgeDefinitionListError, options, (body) =>
+      (body.collections as string[]).includes(name),
+    );
   }
   edgeCollection<T extends Record<string, any> = Record<string, any>>(name: string): EdgeCollection<T> {
     return new EdgeCollection<T>(this._exec, this._db, this.name, name);
@@ -332,48 +381,45 @@ export class Graph extends ApiGroup {
   async createEdgeDefinition<T extends Record<string, any> = Record<string, any>>(
     o: EdgeDefinition & CallOptions,
   ): Promise<EdgeCollection<T>> {
-    await this._call(
+    return this._call(
       this._req('POST', `${this.#base}/edge`, { body: edgeDefinitionBody(o) }),
       EdgeDefinitionCreateError,
       o,
+      () => this.edgeCollection<T>(o.edgeCollection),
     );
-    return this.edgeCollection<T>(o.edgeCollection);
   }
   async replaceEdgeDefinition<T extends Record<string, any> = Record<string, any>>(
     o: EdgeDefinition & CallOptions,
   ): Promise<EdgeCollection<T>> {
     const body = edgeDefinitionBody(o);
-    await this._call(
+    return this._call(
       this._req('PUT', `${this.#base}/edge/${encodeURIComponent(o.edgeCollection)}`, { body }),
       EdgeDefinitionReplaceError,
       o,
+      () => this.edgeCollection<T>(o.edgeCollection),
     );
-    return this.edgeCollection<T>(o.edgeCollection);
   }
   /** Removes an edge definition; `purge` also drops the edge collection. */
   async deleteEdgeDefinition(
     name: string,
     o: CallOptions & { purge?: boolean; sync?: boolean } = {},
   ): Promise<boolean> {
-    await this._call(
+    return this._call(
       this._req('DELETE', `${this.#base}/edge/${encodeURIComponent(name)}`, {
         query: { dropCollections: o.purge, waitForSync: o.sync },
       }),
       EdgeDefinitionDeleteError,
       o,
+      () => true,
     );
-    return true;
   }
 
   // --- vertices and edges by id ----------------------------------------------------------------
-  async insertVertex(collection: string, vertex: Record<string, unknown>, o?: InsertOptions) {
-    return this.vertexCollection(collection).insert(vertex, o);
-  }
   async vertex(vertex: DocumentSelector, o?: ReadOptions) {
     return this.vertexCollection(parseHandle(vertex).collection).get(vertex, o);
   }
   async hasVertex(vertex: DocumentSelector, o?: ReadOptions): Promise<boolean> {
-    return (await this.vertex(vertex, o)) !== null;
+    return this.vertexCollection(parseHandle(vertex).collection).has(vertex, o);
   }
   async updateVertex(vertex: DocumentSelector & object, o?: UpdateOptions) {
     return this.vertexCollection(parseHandle(vertex).collection).update(vertex as any, o);
@@ -384,14 +430,36 @@ export class Graph extends ApiGroup {
   async deleteVertex(vertex: DocumentSelector, o?: DeleteOptions) {
     return this.vertexCollection(parseHandle(vertex).collection).delete(vertex, o);
   }
-  async insertEdge(collection: string, edge: Record<string, unknown>, o?: InsertOptions) {
-    return this.edgeCollection(collection).insert(edge, o);
+  /**
+   * Inserts an edge into `collection`. The seed's keyword form is
+   * `insertEdge({ collection, edge, ...options })`; `insertEdge(collection, edge, options)` also works.
+   */
+  async insertEdge(
+    collectionOrSpec: string | (InsertOptions & { collection: string; edge: Record<string, unknown> }),
+    edge?: Record<string, unknown>,
+    o?: InsertOptions,
+  ): Promise<DocumentMetadata & { [k: string]: any }> {
+    if (typeof collectionOrSpec === 'string')
+      return this.edgeCollection(collectionOrSpec).insert(edge ?? {}, o);
+    const { collection, edge: body, ...options } = collectionOrSpec;
+    return this.edgeCollection(collection).insert(body, options);
+  }
+  /** Inserts a vertex; also `insertVertex({ collection, vertex, ...options })` (the seed's keyword form). */
+  async insertVertex(
+    collectionOrSpec: string | (InsertOptions & { collection: string; vertex: Record<string, unknown> }),
+    vertex?: Record<string, unknown>,
+    o?: InsertOptions,
+  ): Promise<DocumentMetadata & { [k: string]: any }> {
+    if (typeof collectionOrSpec === 'string')
+      return this.vertexCollection(collectionOrSpec).insert(vertex ?? {}, o);
+    const { collection, vertex: body, ...options } = collectionOrSpec;
+    return this.vertexCollection(collection).insert(body, options);
   }
   async edge(edge: DocumentSelector, o?: ReadOptions) {
     return this.edgeCollection(parseHandle(edge).collection).get(edge, o);
   }
   async hasEdge(edge: DocumentSelector, o?: ReadOptions): Promise<boolean> {
-    return (await this.edge(edge, o)) !== null;
+    return this.edgeCollection(parseHandle(edge).collection).has(edge, o);
   }
   async updateEdge(edge: DocumentSelector & object, o?: UpdateOptions) {
     return this.edgeCollection(parseHandle(edge).collection).update(edge as any, o);
@@ -427,20 +495,28 @@ export class Graph extends ApiGroup {
     o: TraverseOptions,
   ): Promise<{ vertices: Document[]; paths: Array<{ vertices: Document[]; edges: Document[] }> }> {
     const { query, bindVars } = traversalQuery(this.name, o);
-    const cursor = await executeCursor<{
+    const { req, decode } = cursorOperation<{
       vertex: Document;
       path: { vertices: Document[]; edges: Document[] };
     }>(this._exec, this._db, { query, bindVars, batchSize: 1000 }, o, GraphTraverseError);
-    const vertices: Document[] = [];
-    const seen = new Set<string>();
-    const paths: Array<{ vertices: Document[]; edges: Document[] }> = [];
-    for await (const row of cursor) {
-      if (row.vertex && !seen.has(row.vertex._id)) {
-        seen.add(row.vertex._id);
-        vertices.push(row.vertex);
-      }
-      paths.push({ vertices: row.path.vertices, edges: row.path.edges });
-    }
-    return { vertices, paths };
+    // The decoder drains the cursor (its batches go straight to the connection), so a deferred
+    // context's job result is the whole traversal too.
+    return this._run(
+      req,
+      async (res) => {
+        const vertices: Document[] = [];
+        const seen = new Set<string>();
+        const paths: Array<{ vertices: Document[]; edges: Document[] }> = [];
+        for await (const row of decode(res)) {
+          if (row.vertex && !seen.has(row.vertex._id)) {
+            seen.add(row.vertex._id);
+            vertices.push(row.vertex);
+          }
+          paths.push({ vertices: row.path.vertices, edges: row.path.edges });
+        }
+        return { vertices, paths };
+      },
+      o,
+    );
   }
 }

@@ -111,7 +111,9 @@ describe('errors', () => {
       { method: 'HEAD', endpoint: '/_api/x', db: 't' },
       res(503, undefined),
     );
-    expect(err.errorCode).toBeNull();
+    // Falls back to the HTTP status, as python-arango does; the response keeps the body's own (none).
+    expect(err.errorCode).toBe(503);
+    expect(err.response.errorCode).toBeNull();
     expect(err.message).toBe('[HTTP 503] Service Unavailable');
     expect(err.retryable).toBe(true);
   });

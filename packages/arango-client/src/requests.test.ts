@@ -557,6 +557,102 @@ describe('request details', () => {
       'OUTBOUND @start GRAPH @graph OPTIONS { order: "bfs", uniqueVertices: "global", uniqueEdges: "path" }',
     );
   });
+  it('get({ _key, _rev }) without options checks the revision with If-Match', async () => {
+    const reqs = await build(async (db) => {
+      await db.collection('c').get({ _key: 'k', _rev: 'r1' });
+      await db.collection('c').get({ _key: 'k', _rev: 'r1' }, { checkRev: false });
+      await db.collection('c').get('k');
+    });
+    expect(reqs.map((r) => r.headers)).toEqual([{ 'if-match': '"r1"' }, undefined, undefined]);
+  });
+  it('vertex and edge collections share the document calls, sending only what the graph API knows', async () => {
+    const reqs = await build(async (db) => {
+      const teachers = db.graph('school').vertexCollection('teachers');
+      await teachers.insert({ _key: 'jon' }, { silent: true, returnNew: true, overwrite: true });
+      await teachers.update({ _key: 'jon', _rev: 'r', age: 1 }, { keepNone: false, merge: true });
+      await teachers.get({ _key: 'jon', _rev: 'r' });
+      await db.graph('school').edgeCollection('teach').delete('k', { returnOld: true, silent: false });
+    });
+    expect(reqs.map((r) => [r.method, requestPath(r), r.headers])).toEqual([
+      ['POST', '/_db/test/_api/gharial/school/vertex/teachers?returnNew=true', undefined],
+      ['PATCH', '/_db/test/_api/gharial/school/vertex/teachers/jon?keepNull=false', { 'if-match': '"r"' }],
+      ['GET', '/_db/test/_api/gharial/school/vertex/teachers/jon', { 'if-match': '"r"' }],
+      ['DELETE', '/_db/test/_api/gharial/school/edge/teach/k?returnOld=true', undefined],
+    ]);
+  });
+  it('a silent graph write answers true; a normal one the metadata under vertex/edge', async () => {
+    const exec = new RecordingExecutor();
+    const teachers = new StandardDatabase(exec, 'test').graph('school').vertexCollection('teachers');
+    expect(await teachers.insert({ _key: '1' }, { silent: true })).toBe(true);
+    expect(await teachers.insert({ _key: '1' })).toEqual({ _id: 'v/1', _key: '1', _rev: 'r' });
+  });
+  it('the seed keyword calls work in options form: createFunction, insertEdge, insertVertex', async () => {
+    const reqs = await build(async (db) => {
+      await db.aql.createFunction({
+        name: 'functions::temperature::converter',
+        code: 'function (celsius) { return celsius * 1.8 + 32; }',
+      });
+      await db.graph('school').insertEdge({
+        collection: 'teach',
+        edge: { _id: 'teach/jon-CSC101', _from: 'teachers/jon', _to: 'lectures/CSC101' },
+      });
+      await db
+        .graph('school')
+        .insertVertex({ collection: 'lectures', vertex: { _key: 'CSC101' }, sync: true });
+    });
+    expect(reqs.map((r) => [requestPath(r), r.body])).toEqual([
+      [
+        '/_db/test/_api/aqlfunction',
+        {
+          name: 'functions::temperature::converter',
+          code: 'function (celsius) { return celsius * 1.8 + 32; }',
+        },
+      ],
+      [
+        '/_db/test/_api/gharial/school/edge/teach',
+        { _id: 'teach/jon-CSC101', _key: 'jon-CSC101', _from: 'teachers/jon', _to: 'lectures/CSC101' },
+      ],
+      ['/_db/test/_api/gharial/school/vertex/lectures?waitForSync=true', { _key: 'CSC101' }],
+    ]);
+  });
+  it('traversal filters are bind parameters or a checked expression; global edge uniqueness needs global vertices', async () => {
+    const [req] = await build((db) =>
+      db.graph('school').traverse({ startVertex: 'teachers/jon', filter: { name: '" RETURN 1 //' } }),
+    );
+    expect(req?.body).toMatchObject({
+      query: expect.stringContaining('FILTER v.@tff0 == @tfv0 RETURN'),
+      bindVars: { tff0: ['name'], tfv0: '" RETURN 1 //' },
+    });
+    const [expr] = await build((db) =>
+      db.graph('school').traverse({
+        startVertex: 'teachers/jon',
+        filter: 'v.age > @min && v.name != "FOR x IN y RETURN x"',
+        bindVars: { min: 20 },
+      }),
+    );
+    expect((expr?.body as { query: string }).query).toContain(
+      'FILTER (v.age > @min && v.name != "FOR x IN y RETURN x") RETURN',
+    );
+    for (const bad of [
+      'true RETURN 1',
+      'v.x == 1 // rest',
+      'v.x == 1 /* */',
+      '(v.x == 1',
+      'v.x == 1) FOR y IN z',
+      'v.x == 1; REMOVE v IN c',
+      'v.name == "open',
+      'true LET x = 1',
+    ]) {
+      const sent = await build((db) =>
+        db.graph('school').traverse({ startVertex: 'teachers/jon', filter: bad }),
+      );
+      expect(sent, bad).toEqual([]);
+    }
+    const edgeOnly = await build((db) =>
+      db.graph('school').traverse({ startVertex: 'teachers/jon', edgeUniqueness: 'global' }),
+    );
+    expect(edgeOnly).toEqual([]);
+  });
   it('databases are managed through _system', async () => {
     const reqs = await build(async (db) => {
       await db.createDatabase('x');
