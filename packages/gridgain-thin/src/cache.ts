@@ -1,24 +1,30 @@
 /**
- * `Cache`: pygridgain's Cache — key-value operations (ops 1000–1020) and cache administration
- * (1055 configuration, 1056 destroy). Each method validates, prepares complex values (type
- * registration), then hands one request to the client's funnel.
+ * `Cache`: pygridgain's Cache — key-value operations, scan and SQL bound to the cache, and cache
+ * administration. Each method validates its arguments, splits the seed's `[value, hint]` tuples,
+ * registers complex types (prepare), builds one operation definition (`ops/cache-ops.ts`) and hands
+ * it to the client's funnel (`Client._execute`).
  */
-import {
-  type BinaryReader,
-  type BinaryWriter,
-  cacheIdOf,
-  isTypeHint,
-  prepareValue,
-  readValue,
-  resolveValue,
-  type TypeHint,
-  writeValue,
-} from './binary/index.js';
-import { type CacheSettings, type ExpiryPolicy, normaliseExpiry, readSettings } from './cache-config.js';
+import { cacheIdOf, isTypeHint, prepareValue, type TypeHint } from './binary/index.js';
+import { type CacheSettings, type ExpiryPolicy, normaliseExpiry } from './cache-config.js';
 import type { Client } from './client.js';
-import type { Connection, RequestOptions } from './connection.js';
-import { ParameterError, ParseError } from './errors.js';
-import { CacheFlag, Op } from './protocol/constants.js';
+import type { RequestOptions } from './connection.js';
+import { ParameterError } from './errors.js';
+import {
+  destroyOp,
+  getAllOp,
+  getConfigurationOp,
+  getSizeOp,
+  keyOp,
+  keysOp,
+  keyValueOp,
+  putAllOp,
+  readBool,
+  readResolved,
+  type Typed,
+  wholeCacheOp,
+} from './ops/cache-ops.js';
+import type { CacheTarget, Operation } from './ops/operation.js';
+import { Op } from './protocol/constants.js';
 
 /** Cache peek modes for `getSize` (Java CachePeekMode ordinals). */
 export const PeekModes = { ALL: 0, NEAR: 1, PRIMARY: 2, BACKUP: 3, ONHEAP: 4, OFFHEAP: 5 } as const;
@@ -43,7 +49,7 @@ function isHinted(v: unknown): v is [unknown, TypeHint] {
 }
 
 /** Splits the seed's `(element, hint)` tuple form. */
-function split(v: unknown, hint: TypeHint | undefined): [unknown, TypeHint | undefined] {
+function split(v: unknown, hint: TypeHint | undefined): Typed {
   if (hint === undefined && isHinted(v)) return [v[0], v[1]];
   return [v, hint];
 }
@@ -63,201 +69,155 @@ function toList(keys: unknown, what: string): unknown[] {
 }
 
 export class Cache {
+  /** The cache name. */
   readonly name: string;
   /** Java String.hashCode of the name: the id sent in every request. */
   readonly cacheId: number;
+  /** The client this cache belongs to. */
   readonly client: Client;
-  readonly #flags: number;
-  readonly #expiry: Required<ExpiryPolicy> | undefined;
+  readonly #target: CacheTarget;
 
+  /** A handle on cache `name` of `client` (no I/O); usually from `client.getCache()`. */
   constructor(client: Client, name: string, expiry?: Required<ExpiryPolicy>) {
     this.client = client;
     this.name = name;
     this.cacheId = cacheIdOf(name);
-    this.#expiry = expiry;
-    this.#flags = expiry ? CacheFlag.WITH_EXPIRY_POLICY : 0;
+    this.#target = { cacheId: this.cacheId, expiry };
   }
 
   /**
    * A view of this cache whose operations carry an expiry policy (protocol ≥ 1.6): durations in ms
    * for entries created, updated and accessed through it; -1 eternal, -2 unchanged (the default).
+   * pygridgain's `with_expire_policy`.
    */
-  withExpiryPolicy(policy: ExpiryPolicy): Cache {
+  withExpirePolicy(policy: ExpiryPolicy): Cache {
     return new Cache(this.client, this.name, normaliseExpiry(policy, 'expiry policy'));
+  }
+
+  /** @deprecated Use {@link Cache.withExpirePolicy}, the seed's name. */
+  withExpiryPolicy(policy: ExpiryPolicy): Cache {
+    return this.withExpirePolicy(policy);
   }
 
   /** The expiry policy of this view, if any. */
   get expiryPolicy(): ExpiryPolicy | undefined {
-    return this.#expiry ? { ...this.#expiry } : undefined;
+    const e = this.#target.expiry;
+    return e ? { ...e } : undefined;
   }
 
   toString(): string {
     return `Cache(${this.name})`;
   }
 
-  // ----- plumbing -----
+  // ----- plumbing: validate, register types, hand the definition to the funnel -----
 
-  #header(w: BinaryWriter): void {
-    w.writeInt32(this.cacheId);
-    w.writeInt8(this.#flags);
-    const e = this.#expiry;
-    if (e) {
-      w.writeInt64(e.create);
-      w.writeInt64(e.update);
-      w.writeInt64(e.access);
-    }
+  #run<T>(op: Operation<T>, opts: RequestOptions | undefined, prep?: Promise<unknown>): Promise<T> {
+    if (prep) return prep.then(() => this.client._execute(op, opts));
+    return this.client._execute(op, opts);
   }
 
-  #send<T>(
-    op: number,
-    body: ((w: BinaryWriter, conn: Connection) => void) | undefined,
-    read: ((r: BinaryReader) => T | Promise<T>) | undefined,
-    opts: RequestOptions | undefined,
-    prep: Promise<unknown> | undefined,
-  ): Promise<T> {
-    const write = (w: BinaryWriter, conn: Connection) => {
-      this.#header(w);
-      if (body) body(w, conn);
-    };
-    const needs = this.#expiry ? 'EXPIRY_POLICY' : undefined;
-    if (prep) return prep.then(() => this.client._request(op, write, read, opts, needs));
-    return this.client._request(op, write, read, opts, needs);
-  }
-
-  #readValue = (r: BinaryReader): unknown =>
-    resolveValue(readValue(r, this.client.binary), this.client.binary);
-
-  #prep2(
-    a: unknown,
-    ah: TypeHint | undefined,
-    b: unknown,
-    bh: TypeHint | undefined,
-  ): Promise<unknown> | undefined {
-    const ctx = this.client.binary;
-    const p1 = prepareValue(a, ah, ctx);
-    const p2 = prepareValue(b, bh, ctx);
-    if (p1 && p2) return Promise.all([p1, p2]);
-    return p1 ?? p2;
-  }
-
-  #prepList(items: unknown[]): Promise<unknown> | undefined {
+  #prep(items: readonly Typed[]): Promise<unknown> | undefined {
     const ctx = this.client.binary;
     let all: Array<Promise<void>> | undefined;
-    for (const item of items) {
-      const [v, h] = split(item, undefined);
+    for (const [v, h] of items) {
       const p = prepareValue(v, h, ctx);
       if (p) {
         all ??= [];
         all.push(p);
       }
     }
-    return all ? Promise.all(all) : undefined;
+    if (all === undefined) return undefined;
+    return all.length === 1 ? all[0] : Promise.all(all);
   }
 
   #keyOp<T>(
-    op: number,
+    name: string,
+    code: number,
     key: unknown,
     opts: KeyOptions | undefined,
-    read: ((r: BinaryReader) => T | Promise<T>) | undefined,
+    decode: Operation<T>['decode'],
+    transactional = true,
   ): Promise<T> {
-    const keyHint = opts?.keyHint;
+    let k: Typed;
     try {
-      checkHint(keyHint, 'keyHint');
+      checkHint(opts?.keyHint, 'keyHint');
       if (key === undefined) throw new ParameterError('key must not be undefined');
+      k = split(key, opts?.keyHint);
     } catch (err) {
       return Promise.reject(err);
     }
-    let k: unknown = key;
-    let kh = keyHint;
-    if (kh === undefined && Array.isArray(key) && isHinted(key)) [k, kh] = key;
-    const ctx = this.client.binary;
-    return this.#send(op, (w) => writeValue(w, k, kh, ctx), read, opts, prepareValue(k, kh, ctx));
+    return this.#run(keyOp(name, code, this.#target, k, decode, transactional), opts, this.#prep([k]));
   }
 
   #kvOp<T>(
-    op: number,
+    name: string,
+    code: number,
     key: unknown,
     value: unknown,
     opts: KeyValueOptions | undefined,
-    read: ((r: BinaryReader) => T | Promise<T>) | undefined,
+    decode: Operation<T>['decode'],
   ): Promise<T> {
+    let k: Typed;
+    let v: Typed;
     try {
       checkHint(opts?.keyHint, 'keyHint');
       checkHint(opts?.valueHint, 'valueHint');
       if (key === undefined) throw new ParameterError('key must not be undefined');
       if (value === undefined)
         throw new ParameterError('value must not be undefined (use null to store Null)');
+      k = split(key, opts?.keyHint);
+      v = split(value, opts?.valueHint);
     } catch (err) {
       return Promise.reject(err);
     }
-    let k: unknown = key;
-    let kh = opts?.keyHint;
-    if (kh === undefined && Array.isArray(key) && isHinted(key)) [k, kh] = key;
-    let v: unknown = value;
-    let vh = opts?.valueHint;
-    if (vh === undefined && Array.isArray(value) && isHinted(value)) [v, vh] = value;
-    const ctx = this.client.binary;
-    return this.#send(
-      op,
-      (w) => {
-        writeValue(w, k, kh, ctx);
-        writeValue(w, v, vh, ctx);
-      },
-      read,
-      opts,
-      this.#prep2(k, kh, v, vh),
-    );
+    return this.#run(keyValueOp(name, code, this.#target, k, [v], decode), opts, this.#prep([k, v]));
   }
 
   #keysOp<T>(
-    op: number,
+    name: string,
+    code: number,
     keys: unknown,
     opts: RequestOptions | undefined,
-    read: ((r: BinaryReader) => T | Promise<T>) | undefined,
+    decode: Operation<T>['decode'],
+    transactional = true,
   ): Promise<T> {
-    let list: unknown[];
+    let list: Typed[];
     try {
-      list = toList(keys, 'keys');
+      list = toList(keys, 'keys').map((item) => split(item, undefined));
     } catch (err) {
       return Promise.reject(err);
     }
-    const ctx = this.client.binary;
-    return this.#send(
-      op,
-      (w) => {
-        w.writeInt32(list.length);
-        for (const item of list) {
-          const [k, h] = split(item, undefined);
-          writeValue(w, k, h, ctx);
-        }
-      },
-      read,
-      opts,
-      this.#prepList(list),
-    );
+    return this.#run(keysOp(name, code, this.#target, list, decode, transactional), opts, this.#prep(list));
   }
 
   // ----- key-value API -----
 
-  /** The value of `key`, or null when absent. */
-  get(key: unknown, options?: KeyOptions): Promise<unknown> {
-    return this.#keyOp(Op.CACHE_GET, key, options, this.#readValue);
+  /** The value of `key`, or null when absent. `V` is the type the caller expects back. */
+  get<V = unknown>(key: unknown, options?: KeyOptions): Promise<V | null> {
+    return this.#keyOp(
+      'cache.get',
+      Op.CACHE_GET,
+      key,
+      options,
+      readResolved as Operation<V | null>['decode'],
+    );
   }
 
   /** Stores `value` under `key`. */
   put(key: unknown, value: unknown, options?: KeyValueOptions): Promise<void> {
-    return this.#kvOp(Op.CACHE_PUT, key, value, options, undefined);
+    return this.#kvOp('cache.put', Op.CACHE_PUT, key, value, options, undefined);
   }
 
   /**
-   * Values of the keys that exist. Returns a plain object `{ 'my key': 42 }` when every requested
-   * key is a string (as the seed prints it), otherwise a `Map` keyed by the decoded keys.
+   * Values of the keys that exist (pygridgain's `get_all`). Returns a plain object
+   * `{ 'my key': 42 }` when every requested key is a string (as the seed prints it), otherwise a
+   * `Map` keyed by the decoded keys.
    */
-  getAll(keys: readonly string[], options?: RequestOptions): Promise<Record<string, unknown>>;
-  getAll(
-    keys: Iterable<unknown>,
+  getAll<V = unknown>(keys: readonly string[], options?: RequestOptions): Promise<Record<string, V>>;
+  getAll<K = unknown, V = unknown>(
+    keys: Iterable<K>,
     options?: RequestOptions,
-  ): Promise<Map<unknown, unknown> | Record<string, unknown>>;
+  ): Promise<Map<K, V> | Record<string, V>>;
   getAll(
     keys: Iterable<unknown>,
     options?: RequestOptions,
@@ -269,29 +229,13 @@ export class Cache {
       return Promise.reject(err);
     }
     const asObject = list.every((k) => typeof k === 'string');
-    const ctx = this.client.binary;
-    return this.#keysOp(Op.CACHE_GET_ALL, list, options, (r) => {
-      const n = r.readInt32();
-      if (n < 0 || n > r.remaining) throw new ParseError(`bad entry count ${n} in GET_ALL response`);
-      const pairs: unknown[] = new Array(n * 2);
-      for (let i = 0; i < n * 2; i++) pairs[i] = resolveValue(readValue(r, ctx), ctx);
-      const build = (flat: unknown[]) => {
-        if (asObject) {
-          const out: Record<string, unknown> = {};
-          for (let i = 0; i < flat.length; i += 2) out[String(flat[i])] = flat[i + 1];
-          return out;
-        }
-        const out = new Map<unknown, unknown>();
-        for (let i = 0; i < flat.length; i += 2) out.set(flat[i], flat[i + 1]);
-        return out;
-      };
-      return pairs.some((p) => p instanceof Promise) ? Promise.all(pairs).then(build) : build(pairs);
-    });
+    const typed = list.map((item) => split(item, undefined));
+    return this.#run(getAllOp(this.#target, typed, asObject), options, this.#prep(typed));
   }
 
   /**
-   * Stores many entries at once: a plain object, a Map, or an array of `[key, value]` pairs. Keys
-   * and values may use the `[element, hint]` form (in a Map or pair list).
+   * Stores many entries at once (pygridgain's `put_all`): a plain object, a Map, or an array of
+   * `[key, value]` pairs. Keys and values may use the `[element, hint]` form (in a Map or pair list).
    */
   putAll(
     entries: Record<string, unknown> | Map<unknown, unknown> | ReadonlyArray<readonly [unknown, unknown]>,
@@ -309,27 +253,13 @@ export class Cache {
     } else if (entries !== null && typeof entries === 'object') list = Object.entries(entries);
     else
       return Promise.reject(new ParameterError('putAll needs an object, a Map or an array of [key, value]'));
-    const flat: unknown[] = [];
-    for (const [k, v] of list) flat.push(k, v);
-    const ctx = this.client.binary;
-    return this.#send(
-      Op.CACHE_PUT_ALL,
-      (w) => {
-        w.writeInt32(list.length);
-        for (const item of flat) {
-          const [x, h] = split(item, undefined);
-          writeValue(w, x, h, ctx);
-        }
-      },
-      undefined,
-      options,
-      this.#prepList(flat),
-    );
+    const typed = list.map(([k, v]) => [split(k, undefined), split(v, undefined)] as const);
+    return this.#run(putAllOp(this.#target, typed), options, this.#prep(typed.flat()));
   }
 
   /** Replaces the value only if the key exists; true when replaced. */
   replace(key: unknown, value: unknown, options?: KeyValueOptions): Promise<boolean> {
-    return this.#kvOp(Op.CACHE_REPLACE, key, value, options, readBool);
+    return this.#kvOp('cache.replace', Op.CACHE_REPLACE, key, value, options, readBool);
   }
 
   /** Replaces the value only if it currently equals `sample`; true when replaced. */
@@ -342,28 +272,23 @@ export class Cache {
     if (key === undefined || sample === undefined || value === undefined) {
       return Promise.reject(new ParameterError('replaceIfEquals needs a key, a sample and a value'));
     }
-    const [k, kh] = split(key, options?.keyHint);
-    const [s, sh] = split(sample, options?.sampleHint ?? options?.valueHint);
-    const [v, vh] = split(value, options?.valueHint);
-    const ctx = this.client.binary;
-    const p1 = this.#prep2(k, kh, s, sh);
-    const p2 = prepareValue(v, vh, ctx);
-    return this.#send(
+    const k = split(key, options?.keyHint);
+    const s = split(sample, options?.sampleHint ?? options?.valueHint);
+    const v = split(value, options?.valueHint);
+    const op = keyValueOp(
+      'cache.replaceIfEquals',
       Op.CACHE_REPLACE_IF_EQUALS,
-      (w) => {
-        writeValue(w, k, kh, ctx);
-        writeValue(w, s, sh, ctx);
-        writeValue(w, v, vh, ctx);
-      },
+      this.#target,
+      k,
+      [s, v],
       readBool,
-      options,
-      p1 && p2 ? Promise.all([p1, p2]) : (p1 ?? p2),
     );
+    return this.#run(op, options, this.#prep([k, s, v]));
   }
 
   /** Removes the key; true when it existed. */
   removeKey(key: unknown, options?: KeyOptions): Promise<boolean> {
-    return this.#keyOp(Op.CACHE_REMOVE_KEY, key, options, readBool);
+    return this.#keyOp('cache.removeKey', Op.CACHE_REMOVE_KEY, key, options, readBool);
   }
 
   /** Alias of `removeKey`. */
@@ -373,7 +298,7 @@ export class Cache {
 
   /** Removes the keys (each may be `[key, hint]`). */
   removeKeys(keys: Iterable<unknown>, options?: RequestOptions): Promise<void> {
-    return this.#keysOp(Op.CACHE_REMOVE_KEYS, keys, options, undefined);
+    return this.#keysOp('cache.removeKeys', Op.CACHE_REMOVE_KEYS, keys, options, undefined);
   }
 
   /** Removes the key only if its value equals `sample`; true when removed. */
@@ -383,6 +308,7 @@ export class Cache {
     options?: KeyOptions & { sampleHint?: TypeHint },
   ): Promise<boolean> {
     return this.#kvOp(
+      'cache.removeIfEquals',
       Op.CACHE_REMOVE_IF_EQUALS,
       key,
       sample,
@@ -393,57 +319,73 @@ export class Cache {
 
   /** Removes every entry (notifying listeners, unlike `clear`). */
   removeAll(options?: RequestOptions): Promise<void> {
-    return this.#send(Op.CACHE_REMOVE_ALL, undefined, undefined, options, undefined);
+    return this.#run(wholeCacheOp('cache.removeAll', Op.CACHE_REMOVE_ALL, this.#target, true), options);
   }
 
-  /** Clears the cache without notifying listeners or cache stores. */
-  clear(options?: RequestOptions): Promise<void> {
-    return this.#send(Op.CACHE_CLEAR, undefined, undefined, options, undefined);
+  /**
+   * Clears the cache without notifying listeners or cache stores; with `keys`, clears only those keys
+   * (pygridgain's `clear(keys=None)`). Not transactional.
+   */
+  clear(options?: RequestOptions): Promise<void>;
+  clear(keys: Iterable<unknown>, options?: RequestOptions): Promise<void>;
+  clear(keysOrOptions?: Iterable<unknown> | RequestOptions, options?: RequestOptions): Promise<void> {
+    if (isKeyList(keysOrOptions)) return this.clearKeys(keysOrOptions, options);
+    return this.#run(
+      wholeCacheOp('cache.clear', Op.CACHE_CLEAR, this.#target, false),
+      keysOrOptions as RequestOptions | undefined,
+    );
   }
 
   /** Clears one key. */
   clearKey(key: unknown, options?: KeyOptions): Promise<void> {
-    return this.#keyOp(Op.CACHE_CLEAR_KEY, key, options, undefined);
+    return this.#keyOp('cache.clearKey', Op.CACHE_CLEAR_KEY, key, options, undefined, false);
   }
 
   /** Clears the keys (each may be `[key, hint]`). */
   clearKeys(keys: Iterable<unknown>, options?: RequestOptions): Promise<void> {
-    return this.#keysOp(Op.CACHE_CLEAR_KEYS, keys, options, undefined);
+    return this.#keysOp('cache.clearKeys', Op.CACHE_CLEAR_KEYS, keys, options, undefined, false);
   }
 
   /** True when the key exists. */
   containsKey(key: unknown, options?: KeyOptions): Promise<boolean> {
-    return this.#keyOp(Op.CACHE_CONTAINS_KEY, key, options, readBool);
+    return this.#keyOp('cache.containsKey', Op.CACHE_CONTAINS_KEY, key, options, readBool);
   }
 
   /** True when every key exists. */
   containsKeys(keys: Iterable<unknown>, options?: RequestOptions): Promise<boolean> {
-    return this.#keysOp(Op.CACHE_CONTAINS_KEYS, keys, options, readBool);
+    return this.#keysOp('cache.containsKeys', Op.CACHE_CONTAINS_KEYS, keys, options, readBool);
   }
 
   /** Stores the value and returns the previous one (null when none). */
-  getAndPut(key: unknown, value: unknown, options?: KeyValueOptions): Promise<unknown> {
-    return this.#kvOp(Op.CACHE_GET_AND_PUT, key, value, options, this.#readValue);
+  getAndPut<V = unknown>(key: unknown, value: unknown, options?: KeyValueOptions): Promise<V | null> {
+    return this.#kvOp('cache.getAndPut', Op.CACHE_GET_AND_PUT, key, value, options, readAs<V>());
   }
 
   /** Removes the key and returns its value (null when none). */
-  getAndRemove(key: unknown, options?: KeyOptions): Promise<unknown> {
-    return this.#keyOp(Op.CACHE_GET_AND_REMOVE, key, options, this.#readValue);
+  getAndRemove<V = unknown>(key: unknown, options?: KeyOptions): Promise<V | null> {
+    return this.#keyOp('cache.getAndRemove', Op.CACHE_GET_AND_REMOVE, key, options, readAs<V>());
   }
 
   /** Replaces the value if the key exists and returns the previous one (null when none). */
-  getAndReplace(key: unknown, value: unknown, options?: KeyValueOptions): Promise<unknown> {
-    return this.#kvOp(Op.CACHE_GET_AND_REPLACE, key, value, options, this.#readValue);
+  getAndReplace<V = unknown>(key: unknown, value: unknown, options?: KeyValueOptions): Promise<V | null> {
+    return this.#kvOp('cache.getAndReplace', Op.CACHE_GET_AND_REPLACE, key, value, options, readAs<V>());
   }
 
   /** Stores the value only if the key is absent; true when stored. */
   putIfAbsent(key: unknown, value: unknown, options?: KeyValueOptions): Promise<boolean> {
-    return this.#kvOp(Op.CACHE_PUT_IF_ABSENT, key, value, options, readBool);
+    return this.#kvOp('cache.putIfAbsent', Op.CACHE_PUT_IF_ABSENT, key, value, options, readBool);
   }
 
   /** Stores the value only if the key is absent; returns the existing value (null when it stored). */
-  getAndPutIfAbsent(key: unknown, value: unknown, options?: KeyValueOptions): Promise<unknown> {
-    return this.#kvOp(Op.CACHE_GET_AND_PUT_IF_ABSENT, key, value, options, this.#readValue);
+  getAndPutIfAbsent<V = unknown>(key: unknown, value: unknown, options?: KeyValueOptions): Promise<V | null> {
+    return this.#kvOp(
+      'cache.getAndPutIfAbsent',
+      Op.CACHE_GET_AND_PUT_IF_ABSENT,
+      key,
+      value,
+      options,
+      readAs<V>(),
+    );
   }
 
   /**
@@ -457,40 +399,30 @@ export class Cache {
         return Promise.reject(new ParameterError(`peek mode must be one of PeekModes, got ${String(m)}`));
       }
     }
-    return this.#send(
-      Op.CACHE_GET_SIZE,
-      (w) => {
-        w.writeInt32(modes.length);
-        for (const m of modes) w.writeInt8(m);
-      },
-      (r) => Number(r.readInt64()),
-      options,
-      undefined,
-    );
+    return this.#run(getSizeOp(this.#target, modes), options);
   }
 
   // ----- administration -----
 
   /** The cache configuration as the server reports it, keyed by PROP_* codes. */
   settings(options?: RequestOptions): Promise<CacheSettings> {
-    let version: Connection['version'] = [1, 0, 0];
-    return this.#send(
-      Op.CACHE_GET_CONFIGURATION,
-      (_w, conn) => {
-        version = conn.version;
-      },
-      (r) => readSettings(r, version, this.client.binary),
-      options,
-      undefined,
-    );
+    return this.#run(getConfigurationOp(this.#target), options);
   }
 
   /** Destroys the cache in the cluster. */
   destroy(options?: RequestOptions): Promise<void> {
-    return this.client._request(Op.CACHE_DESTROY, (w) => w.writeInt32(this.cacheId), undefined, options);
+    return this.#run(destroyOp(this.cacheId), options);
   }
 }
 
-function readBool(r: BinaryReader): boolean {
-  return r.readBool();
+/** The value decoder, typed as what the caller expects back. */
+function readAs<V>(): Operation<V | null>['decode'] {
+  return readResolved as Operation<V | null>['decode'];
+}
+
+/** True when `clear`'s first argument is a list of keys rather than request options. */
+function isKeyList(v: unknown): v is Iterable<unknown> {
+  return (
+    Array.isArray(v) || v instanceof Set || (typeof v === 'object' && v !== null && Symbol.iterator in v)
+  );
 }

@@ -12,28 +12,35 @@ import {
   captureCallSite,
   DbwireError,
   registerSecret,
+  traceRequest,
   UsageError,
   withCallSite,
 } from '@dbwire/core';
-import {
-  type BinaryContext,
-  type BinaryReader,
-  type BinaryTypeMeta,
-  type BinaryTypeRegistry,
-  readBinaryTypeMeta,
-  writeBinaryTypeMeta,
+import type {
+  BinaryContext,
+  BinaryReader,
+  BinaryTypeMeta,
+  BinaryTypeRegistry,
+  BinaryWriter,
 } from './binary/index.js';
 import { Cache } from './cache.js';
+import { type CacheSettings, normaliseSettings, PROP_NAME, prepareSettings } from './cache-config.js';
+import { Connection, type RequestOptions, type ResponseReader } from './connection.js';
+import { HandshakeError, ParameterError, ReconnectError } from './errors.js';
+import { getBinaryTypeOp, putBinaryTypeOp } from './ops/binary-type-ops.js';
+import { cacheNamesOp, createByNameOp, createWithConfigOp } from './ops/cache-ops.js';
+import { defineOp, type OpContext, type Operation } from './ops/operation.js';
+import { txStartOp } from './ops/tx-ops.js';
+import type { ProtocolVersion, VERSION_FEATURES } from './protocol/constants.js';
+import { versionString } from './protocol/constants.js';
 import {
-  type CacheSettings,
-  normaliseSettings,
-  PROP_NAME,
-  prepareSettings,
-  writeSettings,
-} from './cache-config.js';
-import { Connection, type RequestOptions, type RequestWriter, type ResponseReader } from './connection.js';
-import { HandshakeError, ParameterError, ParseError, ReconnectError } from './errors.js';
-import { Op, type ProtocolVersion, type VERSION_FEATURES, versionString } from './protocol/constants.js';
+  checkTxOptions,
+  Transaction,
+  TransactionConcurrency,
+  type TransactionDefaults,
+  TransactionIsolation,
+  type TxStartOptions,
+} from './transaction.js';
 
 /** pygridgain's `ssl.CERT_*` values for `sslCertReqs`. */
 export const CERT_NONE = 0;
@@ -75,6 +82,8 @@ export interface ClientOptions {
    * routing to primary nodes is part 2 of this package (see README).
    */
   partitionAware?: boolean;
+  /** Defaults for `txStart` (Java's ClientTransactionConfiguration): concurrency, isolation, timeout ms. */
+  transactionDefaults?: TransactionDefaults;
   /** Heartbeat interval in ms; default a third of the server's idle timeout when it has one. */
   heartbeatInterval?: number;
   /** Highest thin protocol version to offer, e.g. [1, 7, 0]. Default [1, 7, 1]. */
@@ -114,11 +123,7 @@ class ClientTypeRegistry implements BinaryTypeRegistry {
     let p = this.#fetching.get(typeId);
     if (!p) {
       p = this.#client
-        ._request(
-          Op.GET_BINARY_TYPE,
-          (w) => w.writeInt32(typeId),
-          (r) => (r.readBool() ? readBinaryTypeMeta(r) : undefined),
-        )
+        ._execute(getBinaryTypeOp(typeId))
         .then((meta) => {
           if (meta) this.#types.set(typeId, meta);
           return meta;
@@ -133,7 +138,7 @@ class ClientTypeRegistry implements BinaryTypeRegistry {
     let p = this.#putting.get(meta.typeId);
     if (!p) {
       p = this.#client
-        ._request(Op.PUT_BINARY_TYPE, (w) => writeBinaryTypeMeta(w, meta), undefined)
+        ._execute(putBinaryTypeOp(meta))
         .then(() => {
           this.#types.set(meta.typeId, meta);
         })
@@ -159,6 +164,8 @@ export class Client implements AsyncDisposable {
   #nodes: Node[] = [];
   #index = -1;
   #conn: Connection | undefined;
+  #tx: Transaction | undefined;
+  #txStarting = false;
   #connecting: Promise<Connection> | undefined;
   #closed = true;
 
@@ -259,93 +266,172 @@ export class Client implements AsyncDisposable {
     return this.#create(settings, true, options);
   }
 
-  /** Names of all caches in the cluster. */
+  /** Names of all caches in the cluster (pygridgain's `get_cache_names`). */
+  getCacheNames(options?: RequestOptions): Promise<string[]> {
+    return this._execute(cacheNamesOp(), options);
+  }
+
+  /** @deprecated Use {@link Client.getCacheNames}, the seed's name. */
   cacheNames(options?: RequestOptions): Promise<string[]> {
-    return this._request(
-      Op.CACHE_GET_NAMES,
-      undefined,
-      (r) => {
-        const n = r.readInt32();
-        if (n < 0 || n > r.remaining) throw new ParseError(`bad cache name count ${n}`);
-        const out: string[] = [];
-        for (let i = 0; i < n; i++) out.push(r.readUtf8String() ?? '');
-        return out;
-      },
-      options,
-    );
+    return this.getCacheNames(options);
   }
 
   async #create(settings: string | CacheSettings, orGet: boolean, options?: RequestOptions): Promise<Cache> {
     const s = normaliseSettings(settings);
     if (typeof settings === 'string') {
-      await this._request(
-        orGet ? Op.CACHE_GET_OR_CREATE_WITH_NAME : Op.CACHE_CREATE_WITH_NAME,
-        (w) => w.writeUtf8String(s.name),
-        undefined,
-        options,
-      );
+      await this._execute(createByNameOp(s.name, orGet), options);
       return new Cache(this, s.name);
     }
     const prep = prepareSettings(s, this.binary);
     if (prep) await prep;
-    const needsExpiry = s.props.some(([code]) => code === 407);
-    await this._request(
-      orGet ? Op.CACHE_GET_OR_CREATE_WITH_CONFIGURATION : Op.CACHE_CREATE_WITH_CONFIGURATION,
-      (w, conn) => writeSettings(w, s, conn.version, this.binary),
-      undefined,
-      options,
-      needsExpiry ? 'EXPIRY_POLICY' : undefined,
-    );
+    await this._execute(createWithConfigOp(s, orGet), options);
     return new Cache(this, s.name);
   }
 
   /**
-   * @internal The funnel's entry: sends one request on the current connection, reconnecting first
-   * when there is none. `needs` gates the call on a protocol version (UsageError otherwise).
+   * @internal The funnel: runs one operation definition and returns its decoded answer. Every public
+   * method ends here. An operation that may join a transaction while one is open goes to that
+   * transaction's connection, queued behind its earlier operations; any other goes to the connection
+   * `#pick` chooses. Diagnostics, the default timeout and caller frames are applied here.
    */
-  _request<T>(
-    op: number,
-    write: RequestWriter | undefined,
-    read: ResponseReader<T> | undefined,
-    options?: RequestOptions,
-    needs?: keyof typeof VERSION_FEATURES,
-  ): Promise<T> {
-    const c = this.#conn;
+  _execute<T>(op: Operation<T>, options?: RequestOptions): Promise<T> {
+    const tx = op.transactional ? this.#tx : undefined;
     let p: Promise<T>;
-    if (c !== undefined && !c.closed) p = this.#send(c, op, write, read, options, needs);
-    else if (this.#closed) {
-      p = Promise.reject(
-        new UsageError('the client is not connected: call connect() first', { code: 'ERR_NOT_CONNECTED' }),
-      );
-    } else p = this.#reconnect().then((conn) => this.#send(conn, op, write, read, options, needs));
+    if (tx !== undefined) p = tx._enqueue(op, options);
+    else {
+      const c = this.#pick(op);
+      p =
+        c instanceof Connection
+          ? this.#send(c, op, options, undefined)
+          : c.then((conn) => this.#send(conn, op, options, undefined));
+    }
     if (this.#callSites === undefined) return awaitWithCallers(p);
     if (!this.#callSites) return p;
-    const site = captureCallSite(this._request);
+    const site = captureCallSite(this._execute);
     return p.catch((err: unknown) => {
       throw withCallSite(err, site);
     });
   }
 
-  /** @internal The open connection, reconnecting when needed (used for version checks). */
-  _connection(): Promise<Connection> {
+  /**
+   * @internal A raw request through the funnel (an ad hoc operation): op code, payload writer, answer
+   * reader. Used by tests and by code that needs an op this package has no definition for yet.
+   */
+  _request<T>(
+    op: number,
+    write: ((w: BinaryWriter) => void) | undefined,
+    read: ResponseReader<T> | undefined,
+    options?: RequestOptions,
+    needs?: keyof typeof VERSION_FEATURES,
+  ): Promise<T> {
+    return this._execute(
+      defineOp<T>(`op.${op}`, op, write && ((w) => write(w)), read && ((r) => read(r)), { needs }),
+      options,
+    );
+  }
+
+  /**
+   * Where a request that is not bound to a transaction goes: today the one current connection
+   * (reconnecting, with pygridgain's failover, when it is gone). This is the single place where a
+   * per-request choice of node (partition-aware routing by `op.key`) plugs in.
+   */
+  #pick(_op: Operation<unknown> | undefined): Connection | Promise<Connection> {
     const c = this.#conn;
-    if (c !== undefined && !c.closed) return Promise.resolve(c);
-    if (this.#closed)
-      return Promise.reject(new UsageError('the client is not connected: call connect() first'));
+    if (c !== undefined && !c.closed) return c;
+    if (this.#closed) {
+      return Promise.reject(
+        new UsageError('the client is not connected: call connect() first', { code: 'ERR_NOT_CONNECTED' }),
+      );
+    }
     return this.#reconnect();
   }
 
+  /** @internal The open connection, reconnecting when needed. */
+  _connection(): Promise<Connection> {
+    return this.#connectionFor();
+  }
+
+  /** @internal Sends an operation of transaction `txId` on its connection (see Transaction). */
+  _sendInTx<T>(
+    conn: Connection,
+    op: Operation<T>,
+    options: RequestOptions | undefined,
+    txId: number,
+  ): Promise<T> {
+    return this.#send(conn, op, options, txId);
+  }
+
+  /** @internal The open transaction ended: operations run outside it again. */
+  _txEnded(tx: Transaction): void {
+    if (this.#tx === tx) this.#tx = undefined;
+  }
+
+  /**
+   * Starts a transaction (pygridgain's `tx_start`, protocol ≥ 1.5, TRANSACTIONAL caches). While it is
+   * open, this client's cache key-value operations join it; see Transaction for the concurrency rules.
+   * Unset options take `transactionDefaults` (PESSIMISTIC, REPEATABLE_READ, no timeout).
+   *
+   * ```ts
+   * await using tx = await client.txStart({ timeout: 2000, label: 'tx-sync' });
+   * await cache.put(1, 'success');
+   * await tx.commit();
+   * ```
+   */
+  txStart(options?: TxStartOptions): Promise<Transaction> {
+    try {
+      checkTxOptions(options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (this.#tx !== undefined || this.#txStarting) {
+      return Promise.reject(
+        new UsageError(
+          `a transaction is still open on this client: commit, roll back or close it first ` +
+            '(one open transaction per client; use another Client for concurrent transactions)',
+          { code: 'ERR_TX_ALREADY_OPEN' },
+        ),
+      );
+    }
+    const d = this.#opts.transactionDefaults;
+    const concurrency = options?.concurrency ?? d?.concurrency ?? TransactionConcurrency.PESSIMISTIC;
+    const isolation = options?.isolation ?? d?.isolation ?? TransactionIsolation.REPEATABLE_READ;
+    const timeout = options?.timeout ?? d?.timeout ?? 0;
+    const label = options?.label;
+    // Claim the slot now, so a second txStart racing this one fails instead of opening a second one.
+    this.#txStarting = true;
+    const p = this.#connectionFor()
+      .then(async (conn) => {
+        const id = await this.#send(
+          conn,
+          txStartOp(concurrency, isolation, timeout, label),
+          undefined,
+          undefined,
+        );
+        const tx = new Transaction(this, conn, id, concurrency, isolation, timeout, label);
+        this.#tx = tx;
+        return tx;
+      })
+      .finally(() => {
+        this.#txStarting = false;
+      });
+    return this.#callSites === false ? p : awaitWithCallers(p);
+  }
+
+  #connectionFor(): Promise<Connection> {
+    const c = this.#pick(undefined);
+    return c instanceof Connection ? Promise.resolve(c) : c;
+  }
+
+  /** Sends `op` on `c`: the one place that talks to a Connection. */
   #send<T>(
     c: Connection,
-    op: number,
-    write: RequestWriter | undefined,
-    read: ResponseReader<T> | undefined,
+    op: Operation<T>,
     options: RequestOptions | undefined,
-    needs: keyof typeof VERSION_FEATURES | undefined,
+    txId: number | undefined,
   ): Promise<T> {
-    if (needs !== undefined && !c.supports(needs)) {
+    if (op.needs !== undefined && !c.supports(op.needs)) {
       try {
-        c.require(needs, `operation ${op}`);
+        c.require(op.needs, op.name);
       } catch (err) {
         return Promise.reject(err);
       }
@@ -354,7 +440,21 @@ export class Client implements AsyncDisposable {
     if (this.#callTimeoutMs !== undefined && options?.timeout === undefined) {
       opts = { timeout: this.#callTimeoutMs, signal: options?.signal };
     }
-    return c.request(op, write, read, opts);
+    const ctx: OpContext = { version: c.version, txId, binary: this.binary };
+    const { encode, decode } = op;
+    const p = c.request(op.code, encode && ((w) => encode(w, ctx)), decode && ((r) => decode(r, ctx)), opts);
+    const trace = traceRequest('gridgain', op.name, c.address);
+    if (trace === undefined) return p;
+    return p.then(
+      (v) => {
+        trace.end();
+        return v;
+      },
+      (err: unknown) => {
+        trace.error(err);
+        throw err;
+      },
+    );
   }
 
   #reconnect(): Promise<Connection> {

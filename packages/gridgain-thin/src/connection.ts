@@ -89,6 +89,12 @@ export class Connection {
   readonly nodeId: string | undefined;
   /** Called once when the connection dies (error, close, or `close()`). */
   onClose: ((err: DbwireError | undefined) => void) | undefined;
+  /**
+   * Called when a response carries the AFFINITY_TOPOLOGY_CHANGED flag (protocol ≥ 1.4), with the new
+   * affinity topology version `[major, minor]` from its header, before the response is delivered.
+   * Partition-aware routing refreshes its mappings on it.
+   */
+  onAffinityTopologyChange: ((major: bigint, minor: number) => void) | undefined;
 
   readonly #socket: net.Socket;
   readonly #decoder: FrameDecoder;
@@ -331,7 +337,10 @@ export class Connection {
     if (this.#newHeader) {
       const flags = f.readInt16LE(8);
       off = 10;
-      if (flags & ResponseFlag.AFFINITY_TOPOLOGY_CHANGED) off += 12;
+      if (flags & ResponseFlag.AFFINITY_TOPOLOGY_CHANGED) {
+        off += 12;
+        if (f.length >= off) this.onAffinityTopologyChange?.(f.readBigInt64LE(10), f.readInt32LE(18));
+      }
       if (flags & ResponseFlag.NOTIFICATION) return; // server push (continuous query, compute): not used here
       failed = (flags & ResponseFlag.ERROR) !== 0;
     } else {

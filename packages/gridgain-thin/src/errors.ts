@@ -93,6 +93,25 @@ export class SQLError extends CacheError {
   static override brandName = 'GridGainSQLError';
 }
 
+/**
+ * A transaction failed on the server: started on an ATOMIC cache, unknown id (1021), too many open
+ * on the connection (1020), commit refused. The server's status and message are kept.
+ */
+export class TransactionError extends CacheError {
+  static override brandName = 'GridGainTransactionError';
+}
+
+/**
+ * An optimistic SERIALIZABLE transaction (or one whose lock wait timed out) could not commit because
+ * another transaction changed what it read. Retryable: run the whole transaction again.
+ */
+export class TransactionConflictError extends TransactionError {
+  static override brandName = 'GridGainTransactionConflictError';
+  constructor(message: string, status: number, options: DbwireErrorOptions = {}) {
+    super(message, status, { retryable: true, ...options });
+  }
+}
+
 /** Binary type registration or lookup failed. */
 export class BinaryTypeError extends CacheError {
   static override brandName = 'GridGainBinaryTypeError';
@@ -127,7 +146,16 @@ export function statusError(status: number, message: string | null, op: number):
       return new SecurityViolationError(text, status);
     case Status.FUNCTIONALITY_DISABLED:
       return new FunctionalityDisabledError(text, status);
+    case Status.TX_LIMIT_EXCEEDED:
+    case Status.TX_NOT_FOUND:
+      return new TransactionError(text, status);
     default:
+      if (op === 4000 || op === 4001) {
+        if (/optimistic|conflict|version|concurrent/i.test(message ?? ''))
+          return new TransactionConflictError(text, status);
+        return new TransactionError(text, status);
+      }
+      if (op === 2002 || op === 2004 || op === 2003 || op === 2005) return new SQLError(text, status);
       if (op >= 1050 && op <= 1054) return new CacheCreationError(text, status);
       if (op >= 3000 && op <= 3004) return new BinaryTypeError(text, status);
       return new CacheError(text, status);

@@ -24,7 +24,7 @@
  * `Buffer`; other arrays as JS arrays; collections as arrays (sets as `Set`); maps as `Map`; complex
  * objects as `BinaryObject` until `resolveValue` turns them into class instances.
  */
-export { javaHashCode, MAX_DEPTH, prepareValue, readValue, resolveValue, writeValue } from './codec.js';
+
 export {
   type BinaryContext,
   type BinaryFieldMeta,
@@ -94,8 +94,14 @@ export {
   UUIDArrayObject,
   UUIDObject,
 } from './hints.js';
+export { javaHashCode } from './java-hash.js';
+export { MAX_DEPTH } from './limits.js';
+export { prepareValue } from './prepare.js';
+export { readValue } from './read.js';
 export { BinaryReader } from './reader.js';
 export { MemoryTypeRegistry } from './registry.js';
+export { resolveValue } from './resolve.js';
 export { CollectionKind, MapKind, ObjectFlag, TypeCode } from './type-codes.js';
 export { Decimal, EnumValue, Time, Timestamp, UUID } from './values.js';
+export { writeValue } from './write.js';
 export { BinaryWriter } from './writer.js';
