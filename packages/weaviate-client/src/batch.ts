@@ -1,0 +1,771 @@
+/**
+ * `client.batch` (seed: `weaviate.batch.Batch`): bulk import of objects and references, in the three
+ * modes the seed documents: manual (`batchSize: null`), auto (create when objects + references reach
+ * `batchSize`) and dynamic (recommended sizes recomputed from the measured creation time). Beyond the
+ * seed:
+ *
+ * - No-loss accounting: every added object and reference ends up either confirmed by the server or
+ *   in `failedObjects` / `failedReferences` with its error, also when a request times out or its
+ *   connection is cut after the configured retries.
+ * - Requests are split by encoded size (`maxBatchBytes`) as well as by count.
+ * - References of a batch are sent only after every objects request dispatched before them finished,
+ *   so they never point at objects still in flight.
+ * - `onProgress` receives counts and rate (core `ProgressTracker`).
+ *
+ * The batch object is callable, as in the seed: `client.batch({ batchSize: 100 })` is
+ * `client.batch.configure({ batchSize: 100 })`.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type CallOptions,
+  ConnectionError,
+  DbwireError,
+  type ProgressCallback,
+  ProgressTracker,
+  sleep,
+  TimeoutError,
+  UsageError,
+} from '@dbwire/core';
+import { type Connection, call, type Operation } from './connection.js';
+import { beacon, type ConsistencyLevel, objectBody } from './data.js';
+import { capitalizeClassName } from './schema.js';
+import { type BatchResultItem, checkBatchResult, getValidUuid } from './util.js';
+
+/** A callback on the results of each batch request (seed: `callback`). */
+export type BatchCallback = (results: BatchResultItem[]) => void;
+
+/** Batch configuration (seed: `client.batch.configure(...)` / `client.batch(...)`). */
+export interface BatchConfigureOptions {
+  /** A number enables auto (or dynamic) batching; null or omitted is manual batching. Default null. */
+  batchSize?: number | null;
+  /** Dynamic batching: sizes follow the measured creation time. Default false. */
+  dynamic?: boolean;
+  /** Seconds a batch request should take; drives dynamic sizes. Default 10. */
+  creationTime?: number;
+  /** Extra attempts of a request that timed out. Default 3. */
+  timeoutRetries?: number;
+  /** Extra attempts of a request whose connection failed. Default 3. */
+  connectionErrorRetries?: number;
+  /** Called with the results of each request (auto/dynamic). Default {@link checkBatchResult}; null for none. */
+  callback?: BatchCallback | null;
+  /** Batch requests in flight at once (auto/dynamic). Default 1. */
+  numWorkers?: number;
+  /** Beyond the seed: replication consistency of the batch requests. */
+  consistencyLevel?: ConsistencyLevel;
+  /** Beyond the seed: a request never carries more than this many bytes of JSON (one oversized item goes alone). Default 10 MiB. */
+  maxBatchBytes?: number;
+  /** Beyond the seed: progress (items done, failed, rate) of the session. */
+  onProgress?: ProgressCallback;
+}
+
+/** Arguments of `addDataObject` (seed: `add_data_object(data_object, class_name, uuid=None, vector=None, tenant=None)`). */
+export interface AddDataObjectOptions {
+  /** Property values. */
+  dataObject: Record<string, unknown>;
+  /** Class of the object. */
+  className: string;
+  /** Object id; a random UUID when omitted (so retries never duplicate the object). */
+  uuid?: string;
+  /** The object's vector. */
+  vector?: number[] | Float32Array | Float64Array;
+  /** Tenant of a multi-tenant class. */
+  tenant?: string;
+}
+
+/** Arguments of `addReference` (seed: `add_reference(from_object_uuid, from_object_class_name, ...)`). */
+export interface AddReferenceOptions {
+  /** Source object id. */
+  fromObjectUuid: string;
+  /** Source class. */
+  fromObjectClassName: string;
+  /** The reference property of the source class. */
+  fromPropertyName: string;
+  /** Target object id. */
+  toObjectUuid: string;
+  /** Target class (recommended). */
+  toObjectClassName?: string;
+  /** Tenant of a multi-tenant class. */
+  tenant?: string;
+}
+
+/** One object or reference the server did not confirm, with the reason. */
+export interface BatchFailure<T> {
+  /** What was added. */
+  item: T;
+  /** Why it failed: the server's message for the item, or the request's error. */
+  error: Error;
+}
+
+/** An object as queued, with its encoded JSON. */
+export interface QueuedObject {
+  /** The object id. */
+  uuid: string;
+  /** The REST body of the object. */
+  body: Record<string, unknown>;
+  /** `JSON.stringify(body)`, computed once for size splitting and sending. */
+  json: string;
+}
+
+/** A reference as queued, with its encoded JSON. */
+export interface QueuedReference {
+  /** The REST body `{from, to, tenant?}`. */
+  body: { from: string; to: string; tenant?: string };
+  /** `JSON.stringify(body)`. */
+  json: string;
+}
+
+/** Counts of one batch session: `added === confirmed + failed` once flushed. */
+export interface BatchStats {
+  /** Objects added with `addDataObject`. */
+  objectsAdded: number;
+  /** Objects the server confirmed. */
+  objectsConfirmed: number;
+  /** Objects that failed (see `failedObjects`). */
+  objectsFailed: number;
+  /** References added with `addReference`. */
+  referencesAdded: number;
+  /** References the server confirmed. */
+  referencesConfirmed: number;
+  /** References that failed (see `failedReferences`). */
+  referencesFailed: number;
+  /** Batch requests sent, retries included. */
+  requests: number;
+}
+
+const DEFAULT_MAX_BATCH_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Splits queued items into requests: at most `maxBytes` of item JSON each (an item larger than that
+ * goes alone), never more than `maxCount` items.
+ */
+export function splitBySize<T extends { json: string }>(
+  items: T[],
+  maxBytes: number,
+  maxCount = Number.POSITIVE_INFINITY,
+): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = Buffer.byteLength(item.json) + 1;
+    if (current.length > 0 && (bytes + size > maxBytes || current.length >= maxCount)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+/** POST /v1/batch/objects for one request's objects (body built from the pre-encoded items). */
+export function batchObjectsOp(
+  items: QueuedObject[],
+  consistencyLevel?: string,
+): Operation<BatchResultItem[]> {
+  return {
+    name: 'batch.createObjects',
+    method: 'POST',
+    path: `/v1/batch/objects${consistencyLevel ? `?consistency_level=${consistencyLevel}` : ''}`,
+    rawBody: `{"fields":["ALL"],"objects":[${items.map((i) => i.json).join(',')}]}`,
+    what: 'Create objects in batch',
+    decode: (b) => decodeResults(b, items.length, 'objects'),
+  };
+}
+
+/** POST /v1/batch/references for one request's references. */
+export function batchReferencesOp(
+  items: QueuedReference[],
+  consistencyLevel?: string,
+): Operation<BatchResultItem[]> {
+  return {
+    name: 'batch.createReferences',
+    method: 'POST',
+    path: `/v1/batch/references${consistencyLevel ? `?consistency_level=${consistencyLevel}` : ''}`,
+    rawBody: `[${items.map((i) => i.json).join(',')}]`,
+    what: 'Create references in batch',
+    decode: (b) => decodeResults(b, items.length, 'references'),
+  };
+}
+
+function decodeResults(body: unknown, expected: number, what: string): BatchResultItem[] {
+  if (!Array.isArray(body) || body.length !== expected) {
+    // Fewer answers than items would silently lose some: refuse the answer instead.
+    throw new DbwireError(
+      `batch ${what}: expected ${expected} results, got ${Array.isArray(body) ? body.length : typeof body}`,
+      {
+        code: 'ERR_BATCH_RESULT_MISMATCH',
+      },
+    );
+  }
+  return body as BatchResultItem[];
+}
+
+/** The server's messages for one item, or undefined when it succeeded. */
+export function itemErrors(result: BatchResultItem): string[] | undefined {
+  const r = result?.result;
+  const errs = r?.errors?.error;
+  if (Array.isArray(errs) && errs.length)
+    return errs.map((e) => (typeof e?.message === 'string' ? e.message : JSON.stringify(e)));
+  if (r?.status === 'FAILED') return ['FAILED'];
+  return undefined;
+}
+
+/** Options of `deleteObjects` (seed: `batch.delete_objects(class_name, where, output='minimal', dry_run=False)`). */
+export interface DeleteObjectsOptions extends CallOptions {
+  /** Class to delete from. */
+  className: string;
+  /** REST where filter (same shape as `withWhere`). */
+  where: Record<string, unknown>;
+  /** `minimal` (counts) or `verbose` (every object). Default `minimal`. */
+  output?: 'minimal' | 'verbose';
+  /** Only count what would be deleted. Default false. */
+  dryRun?: boolean;
+  /** Tenant of a multi-tenant class. */
+  tenant?: string;
+  /** Replication consistency. */
+  consistencyLevel?: ConsistencyLevel;
+}
+
+/** DELETE /v1/batch/objects. */
+export function deleteObjectsOp(options: DeleteObjectsOptions): Operation<any> {
+  if (typeof options?.where !== 'object' || options.where === null) {
+    throw new UsageError('deleteObjects needs a where filter', { code: 'ERR_INVALID_ARGUMENT' });
+  }
+  const output = options.output ?? 'minimal';
+  if (output !== 'minimal' && output !== 'verbose')
+    throw new UsageError('output must be "minimal" or "verbose"', { code: 'ERR_INVALID_ARGUMENT' });
+  const params: string[] = [];
+  if (options.consistencyLevel) params.push(`consistency_level=${options.consistencyLevel}`);
+  if (options.tenant) params.push(`tenant=${encodeURIComponent(options.tenant)}`);
+  return {
+    name: 'batch.deleteObjects',
+    method: 'DELETE',
+    path: `/v1/batch/objects${params.length ? `?${params.join('&')}` : ''}`,
+    body: {
+      match: { class: capitalizeClassName(options.className), where: options.where },
+      output,
+      dryRun: options.dryRun ?? false,
+    },
+    what: 'Delete objects in batch',
+    decode: (b) => b,
+  };
+}
+
+interface Settings {
+  batchSize: number | null;
+  dynamic: boolean;
+  creationTime: number;
+  timeoutRetries: number;
+  connectionErrorRetries: number;
+  callback: BatchCallback | null;
+  numWorkers: number;
+  consistencyLevel: ConsistencyLevel | undefined;
+  maxBatchBytes: number;
+  onProgress: ProgressCallback | undefined;
+}
+
+function settingsFrom(o: BatchConfigureOptions = {}): Settings {
+  const bad = (what: string) => new UsageError(`batch configure: ${what}`, { code: 'ERR_INVALID_ARGUMENT' });
+  const intAtLeast = (v: unknown, min: number, name: string, dflt: number): number => {
+    if (v === undefined) return dflt;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+      throw bad(`${name} must be an integer >= ${min}, got ${String(v)}`);
+    return v;
+  };
+  const batchSize =
+    o.batchSize === undefined || o.batchSize === null ? null : intAtLeast(o.batchSize, 1, 'batchSize', 1);
+  const creationTime = o.creationTime ?? 10;
+  if (typeof creationTime !== 'number' || !(creationTime > 0))
+    throw bad(`creationTime must be a number of seconds > 0`);
+  if (o.callback !== undefined && o.callback !== null && typeof o.callback !== 'function')
+    throw bad('callback must be a function or null');
+  const maxBatchBytes = intAtLeast(o.maxBatchBytes, 1, 'maxBatchBytes', DEFAULT_MAX_BATCH_BYTES);
+  return {
+    batchSize,
+    dynamic: o.dynamic ?? false,
+    creationTime,
+    timeoutRetries: intAtLeast(o.timeoutRetries, 0, 'timeoutRetries', 3),
+    connectionErrorRetries: intAtLeast(o.connectionErrorRetries, 0, 'connectionErrorRetries', 3),
+    callback: o.callback === undefined ? checkBatchResult : o.callback,
+    numWorkers: intAtLeast(o.numWorkers, 1, 'numWorkers', 1),
+    consistencyLevel: o.consistencyLevel,
+    maxBatchBytes,
+    onProgress: o.onProgress,
+  };
+}
+
+/** Makes instances of a subclass callable: the instance IS a function that calls `invoke`. */
+class CallableBase {
+  constructor() {
+    const fn = function (this: unknown, ...args: unknown[]) {
+      return (fn as unknown as { invoke(...a: unknown[]): unknown }).invoke(...args);
+    };
+    // biome-ignore lint/correctness/noConstructorReturn: the instance must be a function to be callable
+    return Object.setPrototypeOf(fn, new.target.prototype);
+  }
+}
+
+/** Calling the batch configures it (seed: `client.batch(batch_size=100, ...)`). */
+export interface Batch {
+  // biome-ignore lint/style/useShorthandFunctionType: the call signature merges into the class
+  (options?: BatchConfigureOptions): Batch;
+}
+
+/** `client.batch` (seed: `weaviate.batch.Batch`). */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: adds the call signature of the seed's `__call__`
+export class Batch extends CallableBase {
+  readonly #conn: Connection;
+  #settings: Settings = settingsFrom();
+  #objects: QueuedObject[] = [];
+  #references: QueuedReference[] = [];
+  #recommendedObjects = 0;
+  #recommendedReferences = 0;
+  /** Dispatched requests not yet finished (each never rejects). */
+  readonly #running = new Set<Promise<void>>();
+  /** Objects requests not yet finished: references wait for these. */
+  readonly #runningObjects = new Set<Promise<void>>();
+  #active = 0;
+  readonly #waiting: Array<() => void> = [];
+  #tracker: ProgressTracker | undefined;
+  /** Errors of whole manual requests, rethrown by createObjects/createReferences. */
+  #stats: BatchStats = {
+    objectsAdded: 0,
+    objectsConfirmed: 0,
+    objectsFailed: 0,
+    referencesAdded: 0,
+    referencesConfirmed: 0,
+    referencesFailed: 0,
+    requests: 0,
+  };
+  /** Objects the server did not confirm, with the reason. */
+  readonly failedObjects: BatchFailure<QueuedObject>[] = [];
+  /** References the server did not confirm, with the reason. */
+  readonly failedReferences: BatchFailure<QueuedReference>[] = [];
+
+  /** @internal */
+  constructor(conn: Connection) {
+    super();
+    this.#conn = conn;
+  }
+
+  /** @internal The call signature. */
+  invoke(options?: BatchConfigureOptions): Batch {
+    return this.configure(options);
+  }
+
+  /**
+   * Sets every batch option; options left out return to their defaults, as in the seed
+   * (seed: `batch.configure(batch_size=None, dynamic=False, creation_time=10, timeout_retries=3,
+   * connection_error_retries=3, callback=check_batch_result, num_workers=1)`).
+   */
+  configure(options: BatchConfigureOptions = {}): Batch {
+    this.#settings = settingsFrom(options);
+    const size = this.#settings.batchSize ?? 0;
+    this.#recommendedObjects = size;
+    this.#recommendedReferences = size;
+    this.#tracker = undefined;
+    return this;
+  }
+
+  /** The current configuration. */
+  get config(): Readonly<Omit<Settings, 'onProgress'>> {
+    const { onProgress: _p, ...rest } = this.#settings;
+    return rest;
+  }
+
+  /** Dynamic batching's current object batch size (seed: `recommended_num_objects`). */
+  get recommendedNumObjects(): number | null {
+    return this.#settings.batchSize === null ? null : this.#recommendedObjects;
+  }
+
+  /** Dynamic batching's current reference batch size (seed: `recommended_num_references`). */
+  get recommendedNumReferences(): number | null {
+    return this.#settings.batchSize === null ? null : this.#recommendedReferences;
+  }
+
+  /** Counts of the session. */
+  get stats(): Readonly<BatchStats> {
+    return { ...this.#stats };
+  }
+
+  /** Objects queued and not yet sent (seed: `num_objects()`). */
+  numObjects(): number {
+    return this.#objects.length;
+  }
+
+  /** References queued and not yet sent (seed: `num_references()`). */
+  numReferences(): number {
+    return this.#references.length;
+  }
+
+  /** `[objects, references]` queued (seed: `shape`). */
+  get shape(): [number, number] {
+    return [this.#objects.length, this.#references.length];
+  }
+
+  /**
+   * Queues an object and resolves with its id (seed: `add_data_object(...)`). In auto and dynamic
+   * mode it may start a batch request first; it then resolves once the request is under way and a
+   * worker is free (back-pressure), never waiting for the answer. Request failures never reject
+   * here: they are counted and reported (callback, `failedObjects`).
+   */
+  async addDataObject(options: AddDataObjectOptions): Promise<string> {
+    if (typeof options !== 'object' || options === null) {
+      throw new UsageError('addDataObject takes { dataObject, className, uuid?, vector?, tenant? }', {
+        code: 'ERR_INVALID_ARGUMENT',
+      });
+    }
+    const uuid =
+      options.uuid === undefined || options.uuid === null ? randomUUID() : getValidUuid(options.uuid);
+    const body = objectBody(options.dataObject, options.className, uuid, options.vector, options.tenant);
+    this.#objects.push({ uuid, body, json: JSON.stringify(body) });
+    this.#stats.objectsAdded++;
+    await this.#autoCreate();
+    return uuid;
+  }
+
+  /** Queues a reference (seed: `add_reference(...)`); see {@link addDataObject} for when it waits. */
+  async addReference(options: AddReferenceOptions): Promise<void> {
+    if (typeof options !== 'object' || options === null) {
+      throw new UsageError(
+        'addReference takes { fromObjectUuid, fromObjectClassName, fromPropertyName, toObjectUuid, toObjectClassName? }',
+        {
+          code: 'ERR_INVALID_ARGUMENT',
+        },
+      );
+    }
+    const { fromObjectUuid, fromObjectClassName, fromPropertyName, toObjectUuid, toObjectClassName, tenant } =
+      options;
+    if (typeof fromPropertyName !== 'string' || fromPropertyName === '') {
+      throw new UsageError('fromPropertyName must be a non-empty string', { code: 'ERR_INVALID_ARGUMENT' });
+    }
+    const body: QueuedReference['body'] = {
+      from: `weaviate://localhost/${capitalizeClassName(fromObjectClassName)}/${getValidUuid(fromObjectUuid)}/${fromPropertyName}`,
+      to: beacon(toObjectUuid, toObjectClassName),
+    };
+    if (tenant !== undefined) body.tenant = tenant;
+    this.#references.push({ body, json: JSON.stringify(body) });
+    this.#stats.referencesAdded++;
+    await this.#autoCreate();
+  }
+
+  /** Whether auto or dynamic batching wants requests now; dispatches them. */
+  async #autoCreate(): Promise<void> {
+    const s = this.#settings;
+    if (s.batchSize === null) return;
+    if (!s.dynamic) {
+      if (this.#objects.length + this.#references.length >= s.batchSize) await this.#dispatchAll();
+      return;
+    }
+    if (this.#references.length >= this.#recommendedReferences) await this.#dispatchAll();
+    else if (this.#objects.length >= this.#recommendedObjects) await this.#dispatchObjects();
+  }
+
+  /** Objects then references, as the seed orders them. */
+  async #dispatchAll(): Promise<void> {
+    await this.#dispatchObjects();
+    await this.#dispatchReferences();
+  }
+
+  #dispatchObjects(): Promise<void> {
+    if (this.#objects.length === 0) return Promise.resolve();
+    const items = this.#objects;
+    this.#objects = [];
+    const max = this.#settings.dynamic ? Math.max(1, this.#recommendedObjects) : Number.POSITIVE_INFINITY;
+    return this.#startRequests(splitBySize(items, this.#settings.maxBatchBytes, max), 'objects');
+  }
+
+  #dispatchReferences(): Promise<void> {
+    if (this.#references.length === 0) return Promise.resolve();
+    const items = this.#references;
+    this.#references = [];
+    const max = this.#settings.dynamic ? Math.max(1, this.#recommendedReferences) : Number.POSITIVE_INFINITY;
+    return this.#startRequests(splitBySize(items, this.#settings.maxBatchBytes, max), 'references');
+  }
+
+  /** Starts one request per chunk as workers free up; resolves once the last one is under way. */
+  async #startRequests(
+    chunks: Array<QueuedObject[] | QueuedReference[]>,
+    kind: 'objects' | 'references',
+  ): Promise<void> {
+    const before = kind === 'references' ? [...this.#runningObjects] : [];
+    for (const chunk of chunks) {
+      await this.#acquire();
+      const run = (async () => {
+        try {
+          if (before.length) await Promise.all(before);
+          if (kind === 'objects') await this.#sendObjects(chunk as QueuedObject[], true);
+          else await this.#sendReferences(chunk as QueuedReference[], true);
+        } catch {
+          // Accounted inside; an auto-mode request never rejects.
+        } finally {
+          this.#release();
+        }
+      })();
+      this.#running.add(run);
+      if (kind === 'objects') this.#runningObjects.add(run);
+      run.finally(() => {
+        this.#running.delete(run);
+        this.#runningObjects.delete(run);
+      });
+    }
+  }
+
+  #acquire(): Promise<void> {
+    if (this.#active < this.#settings.numWorkers) {
+      this.#active++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  #release(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#active--;
+  }
+
+  /** Sends one request with the configured retries; returns the per-item results. */
+  async #request(op: Operation<BatchResultItem[]>): Promise<BatchResultItem[]> {
+    const s = this.#settings;
+    let timeouts = 0;
+    let connErrors = 0;
+    for (;;) {
+      this.#stats.requests++;
+      try {
+        return await this.#conn.run(op);
+      } catch (err) {
+        if (err instanceof TimeoutError && timeouts < s.timeoutRetries) {
+          timeouts++;
+          continue;
+        }
+        // Connection errors and server overload (429/503) share the connection retry budget.
+        if (
+          !(err instanceof TimeoutError) &&
+          err instanceof DbwireError &&
+          err.retryable &&
+          connErrors < s.connectionErrorRetries
+        ) {
+          connErrors++;
+          await sleep(Math.min(2000, 100 * 2 ** connErrors));
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  #progress(): ProgressTracker | undefined {
+    if (!this.#settings.onProgress) return undefined;
+    this.#tracker ??= new ProgressTracker(this.#settings.onProgress);
+    return this.#tracker;
+  }
+
+  async #sendObjects(items: QueuedObject[], auto: boolean): Promise<BatchResultItem[]> {
+    const started = performance.now();
+    let results: BatchResultItem[];
+    try {
+      results = await this.#request(batchObjectsOp(items, this.#settings.consistencyLevel));
+    } catch (err) {
+      this.#failAll(items, err, this.failedObjects, 'objects');
+      if (!auto) throw err;
+      this.#notify(items.map((i) => failedResult(i.body, err)));
+      return [];
+    }
+    let ok = 0;
+    results.forEach((r, i) => {
+      const errors = itemErrors(r);
+      if (errors) this.failedObjects.push({ item: items[i]!, error: new BatchItemError(errors) });
+      else ok++;
+    });
+    this.#stats.objectsConfirmed += ok;
+    this.#stats.objectsFailed += items.length - ok;
+    this.#progress()?.add(ok, items.length - ok);
+    if (this.#settings.dynamic)
+      this.#recommendedObjects = this.#recompute(
+        this.#recommendedObjects,
+        items.length,
+        performance.now() - started,
+      );
+    if (auto) this.#notify(results);
+    return results;
+  }
+
+  async #sendReferences(items: QueuedReference[], auto: boolean): Promise<BatchResultItem[]> {
+    const started = performance.now();
+    let results: BatchResultItem[];
+    try {
+      results = await this.#request(batchReferencesOp(items, this.#settings.consistencyLevel));
+    } catch (err) {
+      this.#failAll(items, err, this.failedReferences, 'references');
+      if (!auto) throw err;
+      this.#notify(items.map((i) => failedResult(i.body, err)));
+      return [];
+    }
+    let ok = 0;
+    results.forEach((r, i) => {
+      const errors = itemErrors(r);
+      if (errors) this.failedReferences.push({ item: items[i]!, error: new BatchItemError(errors) });
+      else ok++;
+    });
+    this.#stats.referencesConfirmed += ok;
+    this.#stats.referencesFailed += items.length - ok;
+    this.#progress()?.add(ok, items.length - ok);
+    if (this.#settings.dynamic) {
+      this.#recommendedReferences = this.#recompute(
+        this.#recommendedReferences,
+        items.length,
+        performance.now() - started,
+      );
+    }
+    if (auto) this.#notify(results);
+    return results;
+  }
+
+  #failAll<T>(items: T[], err: unknown, into: BatchFailure<T>[], kind: 'objects' | 'references'): void {
+    const error = err instanceof Error ? err : new Error(String(err));
+    for (const item of items) into.push({ item, error });
+    if (kind === 'objects') this.#stats.objectsFailed += items.length;
+    else this.#stats.referencesFailed += items.length;
+    this.#progress()?.add(0, items.length);
+  }
+
+  /** Dynamic batching: the size that would take `creationTime` at the rate just measured (at most doubling). */
+  #recompute(current: number, sent: number, elapsedMs: number): number {
+    const perSecond = sent / Math.max(elapsedMs / 1000, 1e-3);
+    const target = Math.round(perSecond * this.#settings.creationTime);
+    return Math.max(1, Math.min(target, Math.max(current, sent) * 2));
+  }
+
+  #notify(results: BatchResultItem[]): void {
+    const cb = this.#settings.callback;
+    if (cb) cb(results);
+  }
+
+  /**
+   * Sends every queued object now (seed: `create_objects()`) and resolves with the per-object results.
+   * A request that fails as a whole (after retries) rejects, its objects recorded in `failedObjects`.
+   */
+  async createObjects(): Promise<BatchResultItem[]> {
+    await this.#drain();
+    const items = this.#objects;
+    this.#objects = [];
+    const out: BatchResultItem[] = [];
+    const chunks = splitBySize(items, this.#settings.maxBatchBytes);
+    for (let i = 0; i < chunks.length; i++) {
+      try {
+        out.push(...(await this.#sendObjects(chunks[i]!, false)));
+      } catch (err) {
+        // The later chunks were never sent: account for them too before rejecting.
+        for (const rest of chunks.slice(i + 1))
+          this.#failAll(rest, notSent(err), this.failedObjects, 'objects');
+        throw err;
+      }
+    }
+    return out;
+  }
+
+  /** The seed's spelling in its manual error-handling example (`client.batch.create_object()`). */
+  createObject(): Promise<BatchResultItem[]> {
+    return this.createObjects();
+  }
+
+  /**
+   * Sends every queued reference now (seed: `create_references()`) and resolves with the results.
+   * A request that fails as a whole (after retries) rejects, its references recorded in `failedReferences`.
+   */
+  async createReferences(): Promise<BatchResultItem[]> {
+    await this.#drain();
+    const items = this.#references;
+    this.#references = [];
+    const out: BatchResultItem[] = [];
+    const chunks = splitBySize(items, this.#settings.maxBatchBytes);
+    for (let i = 0; i < chunks.length; i++) {
+      try {
+        out.push(...(await this.#sendReferences(chunks[i]!, false)));
+      } catch (err) {
+        for (const rest of chunks.slice(i + 1))
+          this.#failAll(rest, notSent(err), this.failedReferences, 'references');
+        throw err;
+      }
+    }
+    return out;
+  }
+
+  /** Waits for every request in flight. */
+  async #drain(): Promise<void> {
+    while (this.#running.size) await Promise.all([...this.#running]);
+  }
+
+  /**
+   * Sends everything still queued (objects, then references) and waits for every request in flight
+   * (seed: `flush()`). Results go to the callback; failures to `failedObjects` / `failedReferences`.
+   */
+  async flush(): Promise<void> {
+    await this.#dispatchObjects();
+    await this.#dispatchReferences();
+    await this.#drain();
+    this.#tracker?.finish();
+  }
+
+  /** Same as `flush()`, for `await using batch = client.batch` (seed: leaving `with client.batch as batch:`). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.flush();
+  }
+
+  /** Same as `flush()`: the explicit end of a batch session. */
+  close(): Promise<void> {
+    return this.flush();
+  }
+
+  /** Runs `fn` with this batch and flushes at the end, also when `fn` throws (seed: `with client.batch as batch:`). */
+  async with<T>(fn: (batch: Batch) => Promise<T> | T): Promise<T> {
+    let result: T;
+    try {
+      result = await fn(this);
+    } catch (err) {
+      await this.flush().catch(() => {});
+      throw err;
+    }
+    await this.flush();
+    return result;
+  }
+
+  /**
+   * Deletes every object of a class that matches a where filter
+   * (seed: `batch.delete_objects(class_name, where, output='minimal', dry_run=False)`).
+   */
+  deleteObjects(options: DeleteObjectsOptions): Promise<any> {
+    return call(() => deleteObjectsOp(options), this.#conn, options);
+  }
+}
+
+/** An object or reference the server refused inside an otherwise successful batch request. */
+export class BatchItemError extends DbwireError {
+  static override brandName = 'BatchItemError';
+  static override readonly defaultCode: string = 'ERR_BATCH_ITEM';
+  /** The server's messages for the item. */
+  readonly messages: string[];
+  constructor(messages: string[]) {
+    super(messages.join('; '));
+    this.messages = messages;
+  }
+}
+
+function failedResult(body: unknown, err: unknown): BatchResultItem {
+  const message = err instanceof Error ? err.message : String(err);
+  return { ...(body as Record<string, unknown>), result: { errors: { error: [{ message }] } } };
+}
+
+function notSent(err: unknown): Error {
+  return new ConnectionError(
+    `not sent: an earlier request of the same createObjects/createReferences call failed`,
+    {
+      code: 'ERR_BATCH_NOT_SENT',
+      cause: err,
+    },
+  );
+}
