@@ -1,3 +1,5 @@
+// arango-admin: the administration APIs (users, tasks, views, analyzers, WAL, Foxx, Pregel, ...).
+export * from './admin/index.js';
 export {
   AQL,
   AQLPlanCache,
