@@ -9,6 +9,18 @@ import type { Logger, ServerInfo, ServerName } from './types.js';
 
 export { FaultProxy } from './fault-proxy.js';
 export { serverNames } from './registry.js';
+export {
+  type IgniteKeyType,
+  type IgniteNodeState,
+  type IgnitePrimary,
+  igniteCreateCache,
+  igniteNodes,
+  ignitePrimary,
+  ignitePrimaryPartitions,
+  ignitePrimaryValues,
+  igniteStartNode,
+  igniteStopNode,
+} from './servers/ignite-control.js';
 export type { Logger, ServerDef, ServerInfo, ServerName } from './types.js';
 
 const quiet: Logger = () => {};

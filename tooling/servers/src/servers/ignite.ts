@@ -2,11 +2,11 @@
  * Apache Ignite 2.x test servers for gridgain-thin: jars from Maven Central (no distribution zip), our
  * launcher (tooling/servers/java/ignite) starts 1 or 3 server nodes inside ONE JVM, on loopback only.
  *
- * | server         | nodes | thin client           | discovery       | communication   | extras              |
- * |----------------|-------|-----------------------|-----------------|-----------------|---------------------|
- * | ignite         | 1     | 10800                 | 47500           | 47100           |                     |
- * | ignite-cluster | 3     | 10810, 10811, 10812   | 47510..47512    | 47110..47112    |                     |
- * | ignite-secure  | 1     | 10820 (TLS, mutual)   | 47520           | 47120           | auth + persistence  |
+ * | server         | nodes | thin client           | discovery       | communication   | control | extras             |
+ * |----------------|-------|-----------------------|-----------------|-----------------|---------|--------------------|
+ * | ignite         | 1     | 10800                 | 47500           | 47100           | 10809   |                    |
+ * | ignite-cluster | 3     | 10810, 10811, 10812   | 47510..47512    | 47110..47112    | 10819   |                    |
+ * | ignite-secure  | 1     | 10820 (TLS, mutual)   | 47520           | 47120           | 10829   | auth + persistence |
  *
  * No port ranges (portRange 0), so a busy port fails the start instead of moving silently. The legacy
  * REST/binary connector (11211) is off. Every variant can run at the same time as the others.
@@ -14,6 +14,10 @@
  * Version: 2.17.0. Ignite 2.18.0's ignite-core is on Maven Central but its ignite-indexing (the H2 SQL
  * engine) is not (checked 2026-11-22), so 2.18.0 cannot run SQL; DBWIRE_IGNITE_VERSION overrides.
  * Both speak thin protocol 1.7.0 at most.
+ *
+ * Control endpoint (loopback HTTP, see ignite-control.ts and ControlServer.java): stop and restart one
+ * node, and ask Ignite which node is primary for a key; info().control is its URL. A node stopped there
+ * is listed in the ready file, so readiness only probes the nodes that are meant to run.
  *
  * Server-side compute tasks on the classpath (thin EXECUTE_TASK_BY_NAME; maxActiveComputeTasks and
  * maxActiveTx per connection are 100): `dbwire.EchoTask` (returns its argument), `dbwire.NodeIdsTask`
@@ -382,6 +386,7 @@ interface Variant {
   thinPort: number;
   discoveryPort: number;
   commPort: number;
+  controlPort: number;
   heap: [string, string];
   secure: boolean;
   hostsVar: string;
@@ -523,7 +528,11 @@ function readyFilePath(name: ServerName): string {
 }
 
 interface IgniteReady {
+  /** Thin port → node id of the running nodes. */
   nodes: Record<string, string>;
+  /** Indexes of nodes stopped on purpose through the control endpoint. */
+  stopped?: number[];
+  controlPort?: number;
   version: string;
 }
 
@@ -552,6 +561,7 @@ function makeIgnite(v: Variant): ServerDef {
       version: IGNITE_VERSION,
       nodes: v.nodes,
       computeTasks: [...IGNITE_COMPUTE_TASKS],
+      control: `http://127.0.0.1:${v.controlPort}`,
     };
     const ready = readReadyFile<IgniteReady>(readyFilePath(v.name));
     if (ready) info.nodeIds = ports.map((p) => ready.nodes[String(p)]);
@@ -624,6 +634,7 @@ function makeIgnite(v: Variant): ServerDef {
         `commPort=${v.commPort}`,
         `work=${work}`,
         `readyFile=${readyFilePath(v.name)}`,
+        `controlPort=${v.controlPort}`,
       ];
       if (v.secure) {
         const c = certDir();
@@ -654,9 +665,15 @@ function makeIgnite(v: Variant): ServerDef {
     },
     async ready() {
       const ready = readReadyFile<IgniteReady>(readyFilePath(v.name));
-      if (!ready || Object.keys(ready.nodes).length !== v.nodes) return false;
+      if (!ready) return false;
+      // The cluster's suites need the control endpoint: a cluster started by an older launcher without
+      // it is restarted. (Single nodes keep running: their suites do not use it.)
+      if (v.nodes > 1 && ready.controlPort !== v.controlPort) return false;
+      const stopped = new Set(ready.stopped ?? []);
+      if (Object.keys(ready.nodes).length + stopped.size !== v.nodes) return false;
       const tls = v.secure ? tlsOptionsFromPem(igniteSecureTls()) : undefined;
-      for (const port of ports) {
+      for (const [i, port] of ports.entries()) {
+        if (stopped.has(i)) continue;
         const res = await igniteHandshake({
           port,
           tls,
@@ -681,6 +698,7 @@ export const igniteServers: ServerDef[] = [
     thinPort: 10800,
     discoveryPort: 47500,
     commPort: 47100,
+    controlPort: 10809,
     heap: ['128m', '384m'],
     secure: false,
     hostsVar: 'IGNITE_HOSTS',
@@ -692,6 +710,7 @@ export const igniteServers: ServerDef[] = [
     thinPort: 10810,
     discoveryPort: 47510,
     commPort: 47110,
+    controlPort: 10819,
     heap: ['256m', '768m'],
     secure: false,
     hostsVar: 'IGNITE_CLUSTER_HOSTS',
@@ -703,6 +722,7 @@ export const igniteServers: ServerDef[] = [
     thinPort: 10820,
     discoveryPort: 47520,
     commPort: 47120,
+    controlPort: 10829,
     heap: ['128m', '512m'],
     secure: true,
     hostsVar: 'IGNITE_SECURE_HOSTS',

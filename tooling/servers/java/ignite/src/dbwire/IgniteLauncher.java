@@ -33,6 +33,7 @@ import org.apache.ignite.ssl.SslContextFactory;
  *
  * <pre>
  *   nodes=3 thinPort=10810 discoveryPort=47510 commPort=47110 work=/abs/dir readyFile=/abs/file
+ *   [controlPort=10819]
  *   [auth=true] [users=name:password,...]
  *   [sslKeyStore=server.p12 sslTrustStore=trust.p12 sslPassword=... sslClientAuth=true
  *    clientKeyStore=client.p12]
@@ -40,8 +41,10 @@ import org.apache.ignite.ssl.SslContextFactory;
  *
  * Node i takes thinPort+i, discoveryPort+i and commPort+i (no port ranges, so a busy port fails loudly).
  * Once all nodes see each other (and, with auth, the cluster is active and the extra users exist), the
- * launcher writes readyFile: a JSON object with the thin port → node id map. The test tooling still
- * probes every thin port with a real handshake; the file only proves the topology is complete.
+ * launcher writes readyFile: a JSON object with the thin port → node id map of the running nodes, the
+ * indexes stopped on purpose and the control port. The test tooling still probes every thin port with a
+ * real handshake; the file only proves the topology is complete. With controlPort, a loopback HTTP
+ * endpoint (ControlServer) stops and restarts single nodes and answers which node is primary for a key.
  */
 public final class IgniteLauncher {
   private IgniteLauncher() {}
@@ -78,36 +81,154 @@ public final class IgniteLauncher {
       Ignition.stopAll(true);
     }, "dbwire-stop"));
 
-    List<Ignite> started = new ArrayList<>();
-    for (int i = 0; i < nodes; i++) {
-      started.add(Ignition.start(nodeConfig(args, i, nodes, thinPort, discoveryPort, commPort, work, auth)));
-    }
-    Ignite first = started.get(0);
-    long deadline = System.currentTimeMillis() + 120_000;
-    while (first.cluster().forServers().nodes().size() < nodes) {
-      if (System.currentTimeMillis() > deadline) throw new IllegalStateException("topology never reached " + nodes + " servers");
-      Thread.sleep(100);
-    }
+    Nodes cluster = new Nodes(args, nodes, thinPort, discoveryPort, commPort, work, auth, readyFile);
+    for (int i = 0; i < nodes; i++) cluster.startNode(i);
+    Ignite first = cluster.any();
+    cluster.awaitServers(nodes);
     if (auth) {
       // A persistent cluster starts inactive; the first activation also fixes the baseline.
       first.cluster().state(ClusterState.ACTIVE);
       createUsers(args, thinPort);
     }
-
-    StringBuilder json = new StringBuilder("{\"nodes\":{");
-    for (int i = 0; i < started.size(); i++) {
-      if (i > 0) json.append(',');
-      json.append('"').append(thinPort + i).append("\":\"").append(started.get(i).cluster().localNode().id()).append('"');
-    }
-    json.append("},\"version\":\"").append(first.version()).append("\"}");
-    Path tmp = readyFile.resolveSibling(readyFile.getFileName() + ".tmp");
-    Files.writeString(tmp, json.toString(), StandardCharsets.UTF_8);
-    Files.move(tmp, readyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    if (args.containsKey("controlPort")) new ControlServer(cluster).start(Integer.parseInt(args.get("controlPort")));
+    String json = cluster.writeReadyFile();
     System.out.println("DBWIRE-IGNITE-READY " + json);
     System.out.flush();
 
     // The shutdown hook stops the nodes on SIGTERM; keep the main thread parked until then.
     Thread.currentThread().join();
+  }
+
+  /**
+   * The nodes of this JVM by index, with what it takes to stop one and start it again (same ports,
+   * same consistent id, a new node id). The ready file lists the running nodes' ids by thin port and
+   * the indexes stopped on purpose, so the tooling can tell a node stopped by a test from a dead one.
+   */
+  static final class Nodes {
+    private final Map<String, String> args;
+    private final int count, thinPort, discoveryPort, commPort;
+    private final Path work, readyFile;
+    private final boolean auth;
+    private final Ignite[] nodes;
+
+    Nodes(Map<String, String> args, int count, int thinPort, int discoveryPort, int commPort, Path work, boolean auth, Path readyFile) {
+      this.args = args;
+      this.count = count;
+      this.thinPort = thinPort;
+      this.discoveryPort = discoveryPort;
+      this.commPort = commPort;
+      this.work = work;
+      this.auth = auth;
+      this.readyFile = readyFile;
+      this.nodes = new Ignite[count];
+    }
+
+    synchronized void startNode(int i) throws IOException {
+      nodes[i] = Ignition.start(nodeConfig(args, i, count, thinPort, discoveryPort, commPort, work, auth));
+    }
+
+    synchronized List<Ignite> running() {
+      List<Ignite> out = new ArrayList<>();
+      for (Ignite n : nodes) if (n != null) out.add(n);
+      return out;
+    }
+
+    Ignite any() {
+      List<Ignite> r = running();
+      if (r.isEmpty()) throw new IllegalStateException("no node is running");
+      return r.get(0);
+    }
+
+    int thinPortOf(java.util.UUID id) {
+      synchronized (this) {
+        for (int i = 0; i < count; i++) if (nodes[i] != null && nodes[i].cluster().localNode().id().equals(id)) return thinPort + i;
+      }
+      return -1;
+    }
+
+    void awaitServers(int n) throws InterruptedException {
+      long deadline = System.currentTimeMillis() + 120_000;
+      for (;;) {
+        boolean ok = true;
+        for (Ignite node : running()) if (node.cluster().forServers().nodes().size() != n) ok = false;
+        if (ok) return;
+        if (System.currentTimeMillis() > deadline) throw new IllegalStateException("topology never reached " + n + " servers");
+        Thread.sleep(100);
+      }
+    }
+
+    String stop(int i) throws Exception {
+      synchronized (this) {
+        check(i);
+        if (nodes[i] == null) throw new IllegalArgumentException("node " + i + " is not running");
+        Ignite node = nodes[i];
+        nodes[i] = null;
+        Ignition.stop(node.name(), true);
+      }
+      awaitServers(running().size());
+      writeReadyFile();
+      return describe();
+    }
+
+    String start(int i) throws Exception {
+      synchronized (this) {
+        check(i);
+        if (nodes[i] != null) throw new IllegalArgumentException("node " + i + " is running");
+        startNode(i);
+      }
+      awaitServers(running().size());
+      writeReadyFile();
+      return describe();
+    }
+
+    private void check(int i) {
+      if (i < 0 || i >= count) throw new IllegalArgumentException("no node " + i + " (0.." + (count - 1) + ")");
+    }
+
+    synchronized String describe() {
+      StringBuilder sb = new StringBuilder("[");
+      for (int i = 0; i < count; i++) {
+        if (i > 0) sb.append(',');
+        sb.append("{\"index\":").append(i).append(",\"thinPort\":").append(thinPort + i).append(",\"running\":").append(nodes[i] != null);
+        if (nodes[i] != null) sb.append(",\"id\":\"").append(nodes[i].cluster().localNode().id()).append('"');
+        sb.append('}');
+      }
+      return sb.append(']').toString();
+    }
+
+    synchronized String writeReadyFile() throws IOException {
+      StringBuilder json = new StringBuilder("{\"nodes\":{");
+      StringBuilder stopped = new StringBuilder("[");
+      boolean first = true;
+      for (int i = 0; i < count; i++) {
+        if (nodes[i] == null) {
+          stopped.append(stopped.length() > 1 ? "," : "").append(i);
+          continue;
+        }
+        if (!first) json.append(',');
+        first = false;
+        json.append('"').append(thinPort + i).append("\":\"").append(nodes[i].cluster().localNode().id()).append('"');
+      }
+      json.append("},\"stopped\":").append(stopped).append(']');
+      if (args.containsKey("controlPort")) json.append(",\"controlPort\":").append(args.get("controlPort"));
+      json.append(",\"version\":\"").append(any().version()).append("\"}");
+      Path tmp = readyFile.resolveSibling(readyFile.getFileName() + ".tmp");
+      Files.writeString(tmp, json.toString(), StandardCharsets.UTF_8);
+      Files.move(tmp, readyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return json.toString();
+    }
+  }
+
+  /** A JSON string literal. */
+  static String json(String s) {
+    StringBuilder sb = new StringBuilder("\"");
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\') sb.append('\\').append(c);
+      else if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+      else sb.append(c);
+    }
+    return sb.append('"').toString();
   }
 
   private static IgniteConfiguration nodeConfig(
