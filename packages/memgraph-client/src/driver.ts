@@ -244,7 +244,7 @@ export class Driver implements AsyncDisposable {
   }
 
   /** The server's address, agent (e.g. `Memgraph/3.2.0`) and Bolt protocol version. */
-  getServerInfo(options?: CallOptions): Promise<ServerInfo> {
+  async getServerInfo(options?: CallOptions): Promise<ServerInfo> {
     const funnel = this.#funnel;
     funnel.assertOpen('getServerInfo');
     return funnel.call('verifyConnectivity', () => funnel.driver.getServerInfo(), options);

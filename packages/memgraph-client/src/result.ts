@@ -45,7 +45,7 @@ export class Result implements AsyncIterable<Record> {
   }
 
   /** Reads every record: `{ records, summary, keys }`. */
-  collect(): Promise<EagerResult> {
+  async collect(): Promise<EagerResult> {
     this.#claim('collect');
     return this.#funnel.collect(`${this.#what}.pull`, this.#raw);
   }

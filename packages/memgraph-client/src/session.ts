@@ -54,7 +54,7 @@ export class ManagedTransaction {
   }
 
   /** Runs a query in this transaction; resolves once the server accepted it. */
-  run(query: string, parameters?: Properties, options?: CallOptions): Promise<Result> {
+  async run(query: string, parameters?: Properties, options?: CallOptions): Promise<Result> {
     return runIn(this.#funnel, this.#tx, query, parameters, options, 'transaction.run');
   }
 }
@@ -112,7 +112,7 @@ export class Transaction implements AsyncDisposable {
   }
 
   /** Runs a query in this transaction; resolves once the server accepted it. */
-  run(query: string, parameters?: Properties, options?: CallOptions): Promise<Result> {
+  async run(query: string, parameters?: Properties, options?: CallOptions): Promise<Result> {
     this.#assertOpen('transaction.run');
     return runIn(this.#funnel, this.#tx, query, parameters, options, 'transaction.run');
   }
