@@ -216,8 +216,9 @@ export function serverError(
   req: ArangoRequest,
   res: ArangoResponse,
   extraHeaders?: Record<string, string>,
+  message?: string,
 ): ArangoServerError {
-  return withCallSite(new Err(responseInfo(req, res), requestInfo(req, extraHeaders)), res.site);
+  return withCallSite(new Err(responseInfo(req, res), requestInfo(req, extraHeaders), message), res.site);
 }
 
 export class Connection implements Executor {

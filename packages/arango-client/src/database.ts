@@ -17,6 +17,8 @@ import {
 import { type Executor, HeaderExecutor, serverError } from './connection.js';
 import {
   ArangoClientError,
+  AsyncJobClearError,
+  AsyncJobListError,
   CollectionCreateError,
   CollectionDeleteError,
   CollectionListError,
@@ -38,6 +40,13 @@ import {
   TransactionStateError,
   TransactionStatusError,
 } from './errors.js';
+import {
+  AsyncExecutor,
+  BatchExecutor,
+  type BatchJob,
+  type BatchOptions,
+  type Deferred,
+} from './execution.js';
 import {
   type EdgeDefinition,
   edgeDefinitionBody,
@@ -398,6 +407,73 @@ export class StandardDatabase extends ApiGroup {
     return this.collection(parseHandle(document).collection).delete(document, o);
   }
 
+  // --- async and batch execution (arango-exec; src/execution.ts) --------------------------------
+  /**
+   * Begins async execution (seed: `begin_async_execution`): the returned wrapper and its children
+   * (`aql`, `collection()`, `graph()`, every administration wrapper) send each call with
+   * `x-arango-async: store` and resolve to an `AsyncJob` (null with `returnResult: false`).
+   */
+  beginAsyncExecution<R extends boolean = true>(o: { returnResult?: R } = {}): AsyncDatabase<R> {
+    const exec = new AsyncExecutor(this._exec, this._db, o.returnResult ?? true);
+    // The runtime object is a StandardDatabase whose executor returns jobs; AsyncDatabase types it.
+    return new StandardDatabase(exec, this._db, this.#username) as unknown as AsyncDatabase<R>;
+  }
+  /**
+   * Begins batch execution (seed: `begin_batch_execution`): calls are queued and resolve to
+   * `BatchJob`s; `commit()` (or leaving an `await using` scope) sends them. See `BatchOptions.mode`
+   * for servers without /_api/batch (ArangoDB 3.12).
+   */
+  beginBatchExecution<R extends boolean = true>(
+    o: BatchOptions & { returnResult?: R } = {},
+  ): BatchDatabase<R> {
+    return new BatchStandardDatabase(
+      new BatchExecutor(this._exec, o),
+      this._db,
+      this.#username,
+    ) as unknown as BatchDatabase<R>;
+  }
+  /**
+   * Runs `fn` with a batch wrapper and commits when it resolves (nothing is sent when it throws);
+   * returns what `fn` returned.
+   */
+  async batch<T, R extends boolean = true>(
+    fn: (batchDb: BatchDatabase<R>) => Promise<T>,
+    o: BatchOptions & { returnResult?: R } = {},
+  ): Promise<T> {
+    const batchDb = this.beginBatchExecution(o);
+    const result = await fn(batchDb);
+    await batchDb.commit();
+    return result;
+  }
+  /**
+   * Ids of async jobs with the given status (seed: `async_jobs(status, count)`); also the keyword
+   * form `asyncJobs({ status, count })`.
+   */
+  async asyncJobs(
+    statusOrOptions: 'pending' | 'done' | (CallOptions & { status: 'pending' | 'done'; count?: number }),
+    options: CallOptions & { count?: number } = {},
+  ): Promise<string[]> {
+    const o = typeof statusOrOptions === 'string' ? { ...options, status: statusOrOptions } : statusOrOptions;
+    if (o?.status !== 'pending' && o?.status !== 'done')
+      throw new ArangoClientError(`status must be "pending" or "done", got "${String(o?.status)}"`);
+    return this._call(
+      this._req('GET', `/_api/job/${o.status}`, { query: { count: o.count } }),
+      AsyncJobListError,
+      o,
+    );
+  }
+  /**
+   * Deletes async job results from the server: all of them, or with `threshold` (seconds since the
+   * epoch) those older than it. Seed: `clear_async_jobs(threshold)`.
+   */
+  async clearAsyncJobs(o: CallOptions & { threshold?: number } = {}): Promise<boolean> {
+    const req =
+      o.threshold === undefined
+        ? this._req('DELETE', '/_api/job/all')
+        : this._req('DELETE', '/_api/job/expired', { query: { stamp: o.threshold } });
+    return this._call(req, AsyncJobClearError, o, () => true);
+  }
+
   // --- transactions ----------------------------------------------------------------------------
   /** Begins a stream transaction; the returned wrapper sends `x-arango-trx-id` on every call. */
   async beginTransaction(o: TransactionOptions = {}): Promise<TransactionDatabase> {
@@ -496,5 +572,43 @@ export class TransactionDatabase extends StandardDatabase {
     if (res.status !== 200) throw serverError(TransactionAbortError, req, res);
     this.#done = true;
     return true;
+  }
+}
+
+// --- arango-exec: async and batch execution ---------------------------------------------------------
+
+/** `db.beginAsyncExecution()`: every call resolves to an `AsyncJob` (null without `returnResult`). */
+export type AsyncDatabase<R extends boolean = true> = Deferred<StandardDatabase, 'async', R>;
+
+/** `db.beginBatchExecution()`: calls are queued as `BatchJob`s until `commit()`. */
+export type BatchDatabase<R extends boolean = true> = Deferred<StandardDatabase, 'batch', R> & {
+  /** Sends the queued calls (once: the wrapper cannot be reused); returns the jobs (null without `returnResult`). */
+  commit(options?: CallOptions): Promise<R extends false ? null : BatchJob<unknown>[]>;
+  /** The queued jobs (null without `returnResult`). */
+  queuedJobs(): R extends false ? null : BatchJob<unknown>[];
+  /** True once `commit()` ran. */
+  readonly committed: boolean;
+  /** Commits on leaving an `await using` scope (even when the scope throws: use `db.batch(fn)` to commit only on success). */
+  [Symbol.asyncDispose](): Promise<void>;
+};
+
+/** The runtime object behind `BatchDatabase`: a database wrapper on a queuing executor. */
+class BatchStandardDatabase extends StandardDatabase {
+  readonly #batch: BatchExecutor;
+  constructor(exec: BatchExecutor, db: string, username?: string) {
+    super(exec, db, username);
+    this.#batch = exec;
+  }
+  commit(options?: CallOptions): Promise<BatchJob<unknown>[] | null> {
+    return this.#batch.commit(options);
+  }
+  queuedJobs(): BatchJob<unknown>[] | null {
+    return this.#batch.queuedJobs();
+  }
+  get committed(): boolean {
+    return this.#batch.committed;
+  }
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (!this.#batch.committed) await this.#batch.commit();
   }
 }

@@ -375,4 +375,42 @@ export class TransactionAbortError extends ArangoServerError {
 export class TransactionExecuteError extends ArangoServerError {
   static override brandName = 'TransactionExecuteError';
 }
+
+// arango-exec: async and batch execution (src/execution.ts).
+/** The server did not accept an async request (anything but 202). */
+export class AsyncExecuteError extends ArangoServerError {
+  static override brandName = 'AsyncExecuteError';
+}
+/** Listing async jobs failed. */
+export class AsyncJobListError extends ArangoServerError {
+  static override brandName = 'AsyncJobListError';
+}
+/** Cancelling an async job failed ("job <id> not found" when it already finished). */
+export class AsyncJobCancelError extends ArangoServerError {
+  static override brandName = 'AsyncJobCancelError';
+}
+/** Reading an async job's status failed. */
+export class AsyncJobStatusError extends ArangoServerError {
+  static override brandName = 'AsyncJobStatusError';
+}
+/** Fetching an async job's result failed ("job <id> not done" / "not found"). */
+export class AsyncJobResultError extends ArangoServerError {
+  static override brandName = 'AsyncJobResultError';
+}
+/** Clearing async job results failed ("job <id> not found" once its result was fetched). */
+export class AsyncJobClearError extends ArangoServerError {
+  static override brandName = 'AsyncJobClearError';
+}
+/** The batch request itself failed (its parts keep their own errors). */
+export class BatchExecuteError extends ArangoServerError {
+  static override brandName = 'BatchExecuteError';
+}
+/** A batch was used after commit (or committed twice). */
+export class BatchStateError extends ArangoClientError {
+  static override brandName = 'BatchStateError';
+}
+/** A batch job's result was asked for before the batch was committed. */
+export class BatchJobResultError extends ArangoClientError {
+  static override brandName = 'BatchJobResultError';
+}
 /* biome-ignore-end lint/complexity/noStaticOnlyClass: error classes */

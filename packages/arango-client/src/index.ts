@@ -23,9 +23,18 @@ export {
   StandardCollection,
   type UpdateOptions,
 } from './collection.js';
-export { type ArangoRequest, type ArangoResponse, Connection, type Executor } from './connection.js';
+export {
+  type ArangoRequest,
+  type ArangoResponse,
+  Connection,
+  type Decode,
+  type ExecutionContext,
+  type Executor,
+} from './connection.js';
 export { Cursor, type CursorStatistics } from './cursor.js';
 export {
+  type AsyncDatabase,
+  type BatchDatabase,
   type CreateCollectionOptions,
   type DatabaseUser,
   StandardDatabase,
@@ -34,6 +43,17 @@ export {
 } from './database.js';
 export { type ErrnoName, errno, errnoMessages } from './errno.js';
 export * from './errors.js';
+// arango-exec: async and batch execution.
+export {
+  AsyncJob,
+  BatchJob,
+  type BatchMode,
+  type BatchOptions,
+  type Deferred,
+  decodeBatch,
+  encodeBatch,
+  type JobOf,
+} from './execution.js';
 export {
   EdgeCollection,
   type EdgeDefinition,

@@ -137,7 +137,7 @@ function writeTestServersStandIn(project: string): string {
       'const infos = JSON.parse(readFileSync(process.env.DBWIRE_PACK_SERVERS, "utf8"));',
       'export async function useServer(name) {',
       '  const info = infos[name];',
-      '  if (!info) throw new Error(`pack test: server ${name} was not started for this quickstart`);',
+      "  if (!info) throw new Error('pack test: server ' + name + ' was not started for this quickstart');",
       '  return info;',
       '}',
       '',

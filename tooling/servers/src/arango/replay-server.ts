@@ -323,6 +323,10 @@ export class ReplayEngine {
     const url = parseUrl(req.url);
     const text = req.body === undefined || req.body === null ? '' : req.body.toString();
     const body = parseBody(text);
+    if (method === 'POST' && url.path === '/_api/batch') {
+      const batch = this.batch(req, url, body);
+      if (batch) return batch;
+    }
     let problems: string[] | undefined;
     if (this.validator) {
       const result = this.validator.validate(method, req.url, body, url);
@@ -347,6 +351,78 @@ export class ReplayEngine {
       status: reply.status,
       headers: { ...reply.headers, 'x-replay-violations': String(problems.length) },
       body: reply.body,
+    };
+  }
+
+  /**
+   * POST /_api/batch (ArangoDB ≤ 3.11; 3.12 removed it, and its OpenAPI has no such path). A script
+   * or a recording that matches answers as usual (scripts can answer 404 to play a 3.12 server).
+   * Otherwise the batch is executed the way arangod did: each `application/x-arango-batchpart` is
+   * answered by this engine as a request of its own (validated, scripted or replayed) in the outer
+   * request's database and with its authorization, and the answers come back as one multipart body
+   * in the recorded 3.11 layout, with `x-arango-errors` counting the failed parts.
+   */
+  private batch(req: ReplayRequest, url: ParsedUrl, body: RequestBody): Reply | undefined {
+    const scripted = this.scripts.handle({ method: 'POST', url, headers: req.headers, body });
+    if (scripted) return scripted;
+    if (this.candidates('POST', url, req.headers, body).length > 0) return undefined;
+    const ct = String(req.headers['content-type'] ?? '');
+    const boundary = /boundary=([^;\s]+)/.exec(ct)?.[1]?.replace(/^"|"$/g, '');
+    const text = body.kind === 'none' ? '' : body.text;
+    if (!boundary) {
+      return jsonReply(400, {
+        error: true,
+        code: 400,
+        errorNum: 400,
+        errorMessage: 'invalid multipart message received',
+      });
+    }
+    const prefix = url.database === undefined ? '' : `/_db/${encodeURIComponent(url.database)}`;
+    const parts = text.split(
+      new RegExp(`\\r?\\n?--${boundary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:--)?[ \\t]*\\r?\\n?`),
+    );
+    let out = '';
+    let errors = 0;
+    for (const part of parts) {
+      if (!part.trim()) continue;
+      const [partHead, http] = splitHead(part);
+      const contentId = /(?:^|\n)content-id:[ \t]*([^\r\n]*)/i.exec(partHead)?.[1]?.trim();
+      const [head, partBody] = splitHead(http);
+      const lines = head.split(/\r?\n/);
+      const [method = 'GET', path = '/'] = (lines[0] ?? '').split(' ');
+      const headers: IncomingHttpHeaders = {};
+      for (const line of lines.slice(1)) {
+        const colon = line.indexOf(':');
+        if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      if (req.headers.authorization !== undefined) headers.authorization = req.headers.authorization;
+      for (const h of ['x-replay-session', 'x-replay-scenario'] as const) {
+        if (req.headers[h] !== undefined) headers[h] = req.headers[h];
+      }
+      const bodyText = partBody.replace(/\r?\n$/, '');
+      const reply = this.handle({
+        method,
+        url: path.startsWith('/_db/') ? path : `${prefix}${path.startsWith('/') ? path : `/${path}`}`,
+        headers,
+        body: bodyText ? bodyText : null,
+      });
+      if (reply.status >= 400) errors++;
+      let responseHead = `HTTP/1.1 ${reply.status} ${STATUS_TEXT[reply.status] ?? ''}\r\n`;
+      for (const [k, v] of Object.entries(reply.headers)) responseHead += `${k}: ${v}\r\n`;
+      responseHead += `content-length: ${reply.body.length}\r\n`;
+      out +=
+        `--${boundary}\r\ncontent-type: application/x-arango-batchpart\r\n` +
+        `${contentId ? `content-id: ${contentId}\r\n` : ''}\r\n${responseHead}\r\n${reply.body.toString()}\r\n`;
+    }
+    out += `--${boundary}--`;
+    return {
+      status: 200,
+      headers: {
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        'x-arango-errors': String(errors),
+        'x-replay': 'batch',
+      },
+      body: Buffer.from(out),
     };
   }
 
@@ -448,6 +524,30 @@ export class ReplayEngine {
       return out;
     });
   }
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted',
+  204: 'No Content',
+  304: 'Not Modified',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  503: 'Service Unavailable',
+};
+
+function splitHead(text: string): [string, string] {
+  const m = /\r?\n\r?\n/.exec(text);
+  if (!m) return [text, ''];
+  return [text.slice(0, m.index), text.slice(m.index + m[0].length)];
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

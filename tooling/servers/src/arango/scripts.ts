@@ -442,6 +442,8 @@ export function asyncJob(options: {
     },
     { match: { method: 'PUT', path: jobPath }, respond: notFound, when: { [key]: 'gone' } },
     { match: { method: 'DELETE', path: jobPath }, respond: notFound, when: { [key]: 'gone' } },
+    // A job whose result was fetched (or that was cleared) no longer exists: cancel is a 404 too.
+    { match: { method: 'PUT', path: `${jobPath}/cancel` }, respond: notFound, when: { [key]: 'gone' } },
     {
       match: { method: 'PUT', path: `${jobPath}/cancel` },
       respond: { status: 200, body: { result: true } },
