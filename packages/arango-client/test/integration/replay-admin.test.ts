@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asyncJob } from '../../../../tooling/servers/src/arango/index.js';
 import {
   Connection,
   errno,
@@ -716,6 +717,50 @@ describe.skipIf(server.external)(
       expect(err.message).toMatch(/Pregel is not available on this server \(ArangoDB 3\.12 removed it/);
       expect(err.httpCode).toBe(404);
       await fetch(`${url}/_replay/script`, { method: 'DELETE' });
+    });
+
+    it('administration calls run as async jobs: their decoders (formatting, typed errors, headers) apply to the stored answers', async () => {
+      await script(url, [
+        ...asyncJob({
+          match: { method: 'GET', path: '/_api/user' },
+          jobId: '2001',
+          result: {
+            status: 200,
+            body: { error: false, code: 200, result: [{ user: 'root', active: true, extra: {} }] },
+          },
+        }),
+        ...asyncJob({
+          match: { method: 'DELETE', path: '/_api/tasks/gone' },
+          jobId: '2002',
+          result: {
+            status: 404,
+            body: { error: true, code: 404, errorNum: errno.TASK_NOT_FOUND, errorMessage: 'task not found' },
+          },
+        }),
+        ...asyncJob({
+          match: { method: 'GET', path: '/_api/wal/tail' },
+          jobId: '2003',
+          result: {
+            status: 204,
+            headers: { 'x-arango-replication-checkmore': 'false', 'x-arango-replication-lasttick': '7' },
+          },
+        }),
+      ]);
+      try {
+        const asyncDb = db.beginAsyncExecution();
+        expect(asyncDb.context).toBe('async');
+        const users = await asyncDb.users();
+        expect(users.id).toBe('2001');
+        expect(await users.result()).toEqual([{ username: 'root', active: true, extra: {} }]);
+        const deletion = await asyncDb.deleteTask('gone');
+        expect(deletion.id).toBe('2002');
+        const err = await rejects(deletion.result(), TaskDeleteError);
+        expect(err.errorCode).toBe(errno.TASK_NOT_FOUND);
+        const tail = await asyncDb.wal.tail({ lower: 1 });
+        expect(await tail.result()).toMatchObject({ checkMore: false, lastTick: '7', content: '' });
+      } finally {
+        await fetch(`${url}/_replay/script`, { method: 'DELETE' });
+      }
     });
 
     it('every recording of these areas is replayed or listed with a reason', () => {
