@@ -4,10 +4,18 @@
  * registers complex types (prepare), builds one operation definition (`ops/cache-ops.ts`) and hands
  * it to the client's funnel (`Client._execute`).
  */
+
+import type { ProgressCallback } from '@dbwire/core';
 import { cacheIdOf, isTypeHint, prepareValue, type TypeHint } from './binary/index.js';
-import { type CacheSettings, type ExpiryPolicy, normaliseExpiry } from './cache-config.js';
+import {
+  type CacheSettings,
+  type ExpiryPolicy,
+  normaliseExpiry,
+  PROP_QUERY_ENTITIES,
+} from './cache-config.js';
 import type { Client } from './client.js';
 import type { RequestOptions } from './connection.js';
+import { type CursorPromise, cursorPromise, ScanCursor, type SqlFieldsCursor } from './cursor.js';
 import { ParameterError } from './errors.js';
 import {
   destroyOp,
@@ -24,7 +32,17 @@ import {
   wholeCacheOp,
 } from './ops/cache-ops.js';
 import type { CacheTarget, Operation } from './ops/operation.js';
+import {
+  type FirstPage,
+  type Page,
+  type ScanRequest,
+  scanOp,
+  scanPageOp,
+  sqlQueryOp,
+  sqlQueryPageOp,
+} from './ops/query-ops.js';
 import { Op } from './protocol/constants.js';
+import { type SqlOptions, sqlRequest } from './sql.js';
 
 /** Cache peek modes for `getSize` (Java CachePeekMode ordinals). */
 export const PeekModes = { ALL: 0, NEAR: 1, PRIMARY: 2, BACKUP: 3, ONHEAP: 4, OFFHEAP: 5 } as const;
@@ -402,6 +420,88 @@ export class Cache {
     return this.#run(getSizeOp(this.#target, modes), options);
   }
 
+  // ----- queries -----
+
+  /**
+   * All entries, page by page (pygridgain's `scan()`, op 2000): `[key, value]` pairs. The promise
+   * resolves once the first page arrived; it is also iterable directly. `break` frees the server
+   * cursor. `partitions` is one partition number (pygridgain's name), -1 (default) for all.
+   *
+   * ```ts
+   * for await (const [k, v] of cache.scan()) console.log(k, v);
+   * console.log(await dict(cache.scan()));
+   * ```
+   */
+  scan<K = unknown, V = unknown>(options?: ScanOptions): CursorPromise<ScanCursor<K, V>, [K, V]> {
+    return cursorPromise(this.#scan<K, V>(options));
+  }
+
+  async #scan<K, V>(o: ScanOptions | undefined): Promise<ScanCursor<K, V>> {
+    const req = scanRequest(o);
+    const [first, run] = await this.client._executePinned(scanOp(this.#target, req), o);
+    return new ScanCursor<K, V>(
+      run,
+      first as FirstPage<[K, V]>,
+      (id) => scanPageOp(id) as Operation<Page<[K, V]>>,
+      o?.onProgress,
+    );
+  }
+
+  /**
+   * SQL in this cache's schema: `client.sql(query, { ...options, cache: this })`.
+   */
+  sql(query: string, options?: SqlOptions): CursorPromise<SqlFieldsCursor, unknown[]> {
+    return this.client.sql(query, { ...options, cache: this });
+  }
+
+  /**
+   * A SQL query over this cache's value type (pygridgain's `select_row`, op 2002): yields the
+   * matching `[key, value]` entries. `query` is the WHERE part or a full `SELECT`; the type is the
+   * value type of the cache's first query entity unless `typeName` is given.
+   */
+  selectRow<K = unknown, V = unknown>(
+    query: string,
+    options?: SelectRowOptions,
+  ): CursorPromise<ScanCursor<K, V>, [K, V]> {
+    return cursorPromise(this.#selectRow<K, V>(query, options));
+  }
+
+  async #selectRow<K, V>(query: string, o: SelectRowOptions | undefined): Promise<ScanCursor<K, V>> {
+    if (typeof query !== 'string' || query.trim().length === 0) {
+      throw new ParameterError('selectRow needs a non-empty query string');
+    }
+    const base = sqlRequest(query, { ...o, maxRows: undefined, statementType: undefined }, this.cacheId);
+    let typeName = o?.typeName;
+    if (typeName === undefined) {
+      const entities = (await this.settings({ signal: o?.signal }))[PROP_QUERY_ENTITIES] as
+        | { valueTypeName: string }[]
+        | undefined;
+      typeName = entities?.[0]?.valueTypeName;
+      if (!typeName) {
+        throw new ParameterError(`selectRow: cache ${this.name} has no query entity; pass typeName`);
+      }
+    }
+    const prep = this.client._prepArgs(base.args);
+    if (prep) await prep;
+    const op = sqlQueryOp(this.#target, {
+      typeName,
+      query,
+      args: base.args,
+      distributedJoins: base.distributedJoins,
+      local: base.local,
+      replicatedOnly: base.replicatedOnly,
+      pageSize: base.pageSize,
+      timeoutMs: base.timeoutMs,
+    });
+    const [first, run] = await this.client._executePinned(op, o);
+    return new ScanCursor<K, V>(
+      run,
+      first as FirstPage<[K, V]>,
+      (id) => sqlQueryPageOp(id) as Operation<Page<[K, V]>>,
+      o?.onProgress,
+    );
+  }
+
   // ----- administration -----
 
   /** The cache configuration as the server reports it, keyed by PROP_* codes. */
@@ -413,6 +513,52 @@ export class Cache {
   destroy(options?: RequestOptions): Promise<void> {
     return this.#run(destroyOp(this.cacheId), options);
   }
+}
+
+/** Options of `cache.scan()` (pygridgain's `scan` keyword arguments). */
+export interface ScanOptions {
+  /** Entries per page. Default 1024 (pygridgain: 1, which costs a round trip per entry). */
+  pageSize?: number;
+  /** One partition number to scan, or -1 (default) for all (pygridgain's `partitions`). */
+  partitions?: number;
+  /** Scan only entries held by the connected node. Default false. */
+  local?: boolean;
+  /** Aborts the scan and any later page request. */
+  signal?: AbortSignal;
+  /** Progress of the drain: called as pages arrive. */
+  onProgress?: ProgressCallback;
+}
+
+/** Options of `cache.selectRow()` (pygridgain's `select_row` keyword arguments). */
+export interface SelectRowOptions
+  extends Pick<
+    SqlOptions,
+    | 'queryArgs'
+    | 'pageSize'
+    | 'distributedJoins'
+    | 'replicatedOnly'
+    | 'local'
+    | 'timeout'
+    | 'signal'
+    | 'onProgress'
+  > {
+  /** Value type to query; default: the value type of the cache's first query entity. */
+  typeName?: string;
+}
+
+function scanRequest(o: ScanOptions | undefined): ScanRequest {
+  if (o !== undefined && (typeof o !== 'object' || o === null))
+    throw new ParameterError('scan options must be an object');
+  const pageSize = o?.pageSize ?? 1024;
+  if (!Number.isInteger(pageSize) || pageSize < 1)
+    throw new ParameterError('pageSize must be a positive integer');
+  const partition = o?.partitions ?? -1;
+  if (!Number.isInteger(partition) || partition < -1 || partition > 65535) {
+    throw new ParameterError('partitions must be a partition number or -1 (all)');
+  }
+  if (o?.local !== undefined && typeof o.local !== 'boolean')
+    throw new ParameterError('local must be a boolean');
+  return { pageSize, partition, local: o?.local ?? false };
 }
 
 /** The value decoder, typed as what the caller expects back. */

@@ -16,6 +16,7 @@ import {
   UsageError,
   withCallSite,
 } from '@dbwire/core';
+import { PartitionAwareness } from './affinity/routing.js';
 import type {
   BinaryContext,
   BinaryReader,
@@ -23,16 +24,21 @@ import type {
   BinaryTypeRegistry,
   BinaryWriter,
 } from './binary/index.js';
+import { prepareValue } from './binary/index.js';
 import { Cache } from './cache.js';
+import { Cluster } from './cluster.js';
 import { type CacheSettings, normaliseSettings, PROP_NAME, prepareSettings } from './cache-config.js';
 import { Connection, type RequestOptions, type ResponseReader } from './connection.js';
+import { type CursorPromise, cursorPromise, type PinnedRunner, SqlFieldsCursor } from './cursor.js';
 import { HandshakeError, ParameterError, ReconnectError } from './errors.js';
 import { getBinaryTypeOp, putBinaryTypeOp } from './ops/binary-type-ops.js';
 import { cacheNamesOp, createByNameOp, createWithConfigOp } from './ops/cache-ops.js';
 import { defineOp, type OpContext, type Operation } from './ops/operation.js';
+import { sqlFieldsOp, sqlFieldsPageOp } from './ops/query-ops.js';
 import { txStartOp } from './ops/tx-ops.js';
 import type { ProtocolVersion, VERSION_FEATURES } from './protocol/constants.js';
 import { versionString } from './protocol/constants.js';
+import { type SqlOptions, sqlRequest } from './sql.js';
 import {
   checkTxOptions,
   Transaction,
@@ -78,8 +84,11 @@ export interface ClientOptions {
   /** OpenSSL cipher list. */
   sslCiphers?: string;
   /**
-   * Accepted for pygridgain parity. Requests go to the connected node, which routes them; direct
-   * routing to primary nodes is part 2 of this package (see README).
+   * Partition awareness (pygridgain's `partition_aware`): connect to every node given to `connect()`
+   * and send each single-key operation straight to the key's primary node, from the partition
+   * mappings (op 1101, refreshed when the topology changes). Keys of an unknown cache or node go to
+   * any connected node, which forwards them; transactions stay on their own connection. Give the
+   * addresses of all server nodes. Needs protocol ≥ 1.4 (otherwise requests are simply not routed).
    */
   partitionAware?: boolean;
   /** Defaults for `txStart` (Java's ClientTransactionConfiguration): concurrency, isolation, timeout ms. */
@@ -168,6 +177,8 @@ export class Client implements AsyncDisposable {
   #txStarting = false;
   #connecting: Promise<Connection> | undefined;
   #closed = true;
+  /** Per-node connections and routing, with `partitionAware: true`. */
+  readonly #aware: PartitionAwareness | undefined;
 
   constructor(options: ClientOptions = {}) {
     if (typeof options !== 'object' || options === null)
@@ -190,6 +201,14 @@ export class Client implements AsyncDisposable {
     const useSsl = options.useSsl ?? (username !== undefined || password !== undefined);
     this.#tls = useSsl ? buildTls(options) : undefined;
     this.binary = { registry: new ClientTypeRegistry(this) };
+    this.#aware = options.partitionAware
+      ? new PartitionAwareness({
+          open: (node) => this.#open(node[0], node[1]),
+          send: (conn, op) => this.#send(conn, op, undefined, undefined),
+          binary: this.binary,
+          closed: () => this.#closed,
+        })
+      : undefined;
   }
 
   /** Connects to one node, or to the first reachable node of a list (failover order). */
@@ -203,6 +222,7 @@ export class Client implements AsyncDisposable {
     this.#index = -1;
     this.#closed = false;
     await this.#reconnect();
+    if (this.#aware !== undefined) await this.#aware.connectAll(nodes);
     return this;
   }
 
@@ -212,6 +232,7 @@ export class Client implements AsyncDisposable {
     const c = this.#conn;
     this.#conn = undefined;
     c?.close();
+    this.#aware?.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -245,6 +266,11 @@ export class Client implements AsyncDisposable {
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
+  }
+
+  /** The cluster API: state and nodes (pygridgain's `get_cluster`). No I/O until a method is called. */
+  getCluster(): Cluster {
+    return new Cluster(this);
   }
 
   /** A Cache object for an existing cache (no I/O; operations fail if it does not exist). */
@@ -305,12 +331,7 @@ export class Client implements AsyncDisposable {
           ? this.#send(c, op, options, undefined)
           : c.then((conn) => this.#send(conn, op, options, undefined));
     }
-    if (this.#callSites === undefined) return awaitWithCallers(p);
-    if (!this.#callSites) return p;
-    const site = captureCallSite(this._execute);
-    return p.catch((err: unknown) => {
-      throw withCallSite(err, site);
-    });
+    return this.#wrap(p);
   }
 
   /**
@@ -335,9 +356,23 @@ export class Client implements AsyncDisposable {
    * (reconnecting, with pygridgain's failover, when it is gone). This is the single place where a
    * per-request choice of node (partition-aware routing by `op.key`) plugs in.
    */
-  #pick(_op: Operation<unknown> | undefined): Connection | Promise<Connection> {
+  #pick(op: Operation<unknown> | undefined): Connection | Promise<Connection> {
+    const aware = this.#aware;
+    if (aware !== undefined && op?.key !== undefined && !this.#closed) {
+      const routed = aware.pick(op.key);
+      if (routed !== undefined) {
+        if (!(routed instanceof Promise)) return routed;
+        return routed.then((conn) => conn ?? this.#connectionFor());
+      }
+    }
     const c = this.#conn;
     if (c !== undefined && !c.closed) return c;
+    // Partition-aware: another node's open connection takes over at once (no reconnect wait).
+    const other = this.#closed ? undefined : aware?.any();
+    if (other !== undefined) {
+      this.#conn = other;
+      return other;
+    }
     if (this.#closed) {
       return Promise.reject(
         new UsageError('the client is not connected: call connect() first', { code: 'ERR_NOT_CONNECTED' }),
@@ -417,6 +452,69 @@ export class Client implements AsyncDisposable {
     return this.#callSites === false ? p : awaitWithCallers(p);
   }
 
+  /**
+   * Runs a SQL statement (pygridgain's `sql()`, op 2004): DDL and DML run when the returned promise
+   * settles; a query's rows come page by page from the cursor it resolves to, which is also iterable
+   * directly. Bad SQL rejects with SQLError carrying the server's message.
+   *
+   * ```ts
+   * await client.sql('CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR)');
+   * await client.sql('INSERT INTO t VALUES (?, ?)', { queryArgs: [1, 'one'] });
+   * for await (const row of client.sql('SELECT * FROM t')) console.log(...row);
+   * ```
+   */
+  sql(query: string, options?: SqlOptions): CursorPromise<SqlFieldsCursor, unknown[]> {
+    return cursorPromise(this.#sql(query, options));
+  }
+
+  async #sql(query: string, o: SqlOptions | undefined): Promise<SqlFieldsCursor> {
+    const req = sqlRequest(query, o);
+    const prep = this.#prepArgs(req.args);
+    if (prep) await prep;
+    const [first, run] = await this._executePinned(sqlFieldsOp(req), o);
+    return new SqlFieldsCursor(run, first, (id) => sqlFieldsPageOp(id, first.columnCount), o?.onProgress);
+  }
+
+  /** @internal Registers the complex types among query arguments (each may be `[value, hint]`). */
+  _prepArgs(args: readonly unknown[]): Promise<unknown> | undefined {
+    return this.#prepArgs(args);
+  }
+
+  #prepArgs(args: readonly unknown[]): Promise<unknown> | undefined {
+    let all: Promise<void>[] | undefined;
+    for (const a of args) {
+      const p = prepareValue(a, undefined, this.binary);
+      if (p) {
+        all ??= [];
+        all.push(p);
+      }
+    }
+    return all ? Promise.all(all) : undefined;
+  }
+
+  /**
+   * @internal Runs an operation that opens a server cursor and returns its answer together with a
+   * runner pinned to the same connection (cursor ids are per connection), for pages and close.
+   */
+  async _executePinned<T>(op: Operation<T>, options: RequestOptions | undefined): Promise<[T, PinnedRunner]> {
+    const picked = this.#pick(op);
+    const conn = picked instanceof Connection ? picked : await this.#wrap(picked);
+    const value = await this.#wrap(this.#send(conn, op, options, undefined));
+    const later: RequestOptions | undefined = options?.signal ? { signal: options.signal } : undefined;
+    const run: PinnedRunner = (next) => this.#wrap(this.#send(conn, next, later, undefined));
+    return [value, run];
+  }
+
+  /** Caller frames on failure (see `captureCallSites`). */
+  #wrap<T>(p: Promise<T>): Promise<T> {
+    if (this.#callSites === undefined) return awaitWithCallers(p);
+    if (!this.#callSites) return p;
+    const site = captureCallSite(this.#wrap);
+    return p.catch((err: unknown) => {
+      throw withCallSite(err, site);
+    });
+  }
+
   #connectionFor(): Promise<Connection> {
     const c = this.#pick(undefined);
     return c instanceof Connection ? Promise.resolve(c) : c;
@@ -466,6 +564,20 @@ export class Client implements AsyncDisposable {
     return p;
   }
 
+  /** Opens one connection with this client's TLS, credentials, protocol version and heartbeats. */
+  #open(host: string, port: number): Promise<Connection> {
+    return Connection.open({
+      host,
+      port,
+      tls: this.#tls,
+      username: this.#opts.username,
+      password: this.#opts.password,
+      connectTimeoutMs: this.#callTimeoutMs ?? 10_000,
+      maxVersion: this.#opts.protocolVersion,
+      heartbeatIntervalMs: this.#opts.heartbeatInterval,
+    });
+  }
+
   async #tryNodes(): Promise<Connection> {
     const n = this.#nodes.length;
     if (n === 0) throw new UsageError('no nodes to connect to: call connect() first');
@@ -474,16 +586,7 @@ export class Client implements AsyncDisposable {
       const index = (this.#index + 1 + attempt) % n;
       const [host, port] = this.#nodes[index]!;
       try {
-        const conn = await Connection.open({
-          host,
-          port,
-          tls: this.#tls,
-          username: this.#opts.username,
-          password: this.#opts.password,
-          connectTimeoutMs: this.#callTimeoutMs ?? 10_000,
-          maxVersion: this.#opts.protocolVersion,
-          heartbeatIntervalMs: this.#opts.heartbeatInterval,
-        });
+        const conn = await this.#open(host, port);
         if (this.#closed) {
           conn.close();
           throw new UsageError('the client was closed while connecting');
@@ -493,6 +596,7 @@ export class Client implements AsyncDisposable {
         conn.onClose = () => {
           if (this.#conn === conn) this.#conn = undefined;
         };
+        this.#aware?.adopt(conn, [host, port]);
         return conn;
       } catch (err) {
         // Wrong credentials or protocol are the same on every node of a cluster: report them as is.

@@ -13,8 +13,17 @@ export {
   UsageError,
 } from '@dbwire/core';
 export * from './binary/index.js';
-export { Cache, type KeyOptions, type KeyValueOptions, PeekModes, type ValueOptions } from './cache.js';
+export {
+  Cache,
+  type KeyOptions,
+  type KeyValueOptions,
+  PeekModes,
+  type ScanOptions,
+  type SelectRowOptions,
+  type ValueOptions,
+} from './cache.js';
 export * from './cache-config.js';
+export { Cluster, type ClusterHost, ClusterState } from './cluster.js';
 export {
   CERT_NONE,
   CERT_OPTIONAL,
@@ -24,6 +33,7 @@ export {
   type Node,
 } from './client.js';
 export { Connection, type ConnectionOptions, type RequestOptions } from './connection.js';
+export { Cursor, CursorPromise, dict, ScanCursor, SqlFieldsCursor } from './cursor.js';
 export {
   AuthenticationError,
   BinaryTypeError,
@@ -41,7 +51,10 @@ export {
   SQLError,
   Status,
   statusError,
+  TransactionConflictError,
+  TransactionError,
 } from './errors.js';
+export { StatementType } from './ops/query-ops.js';
 export {
   Feature,
   Op,
@@ -51,3 +64,11 @@ export {
   versionString,
 } from './protocol/constants.js';
 export { FrameDecoder } from './protocol/frames.js';
+export type { CacheRef, SqlOptions } from './sql.js';
+export {
+  Transaction,
+  TransactionConcurrency,
+  type TransactionDefaults,
+  TransactionIsolation,
+  type TxStartOptions,
+} from './transaction.js';

@@ -330,20 +330,10 @@ export class Batch extends CallableBase {
   #active = 0;
   readonly #waiting: Array<() => void> = [];
   #tracker: ProgressTracker | undefined;
-  /** Errors of whole manual requests, rethrown by createObjects/createReferences. */
-  #stats: BatchStats = {
-    objectsAdded: 0,
-    objectsConfirmed: 0,
-    objectsFailed: 0,
-    referencesAdded: 0,
-    referencesConfirmed: 0,
-    referencesFailed: 0,
-    requests: 0,
-  };
-  /** Objects the server did not confirm, with the reason. */
-  readonly failedObjects: BatchFailure<QueuedObject>[] = [];
-  /** References the server did not confirm, with the reason. */
-  readonly failedReferences: BatchFailure<QueuedReference>[] = [];
+  /** Counts of the session (since the last `configure` on an idle batch). */
+  #stats: BatchStats = emptyStats();
+  #failedObjects: BatchFailure<QueuedObject>[] = [];
+  #failedReferences: BatchFailure<QueuedReference>[] = [];
 
   /** @internal */
   constructor(conn: Connection) {
@@ -366,8 +356,25 @@ export class Batch extends CallableBase {
     const size = this.#settings.batchSize ?? 0;
     this.#recommendedObjects = size;
     this.#recommendedReferences = size;
-    this.#tracker = undefined;
+    // A new session starts when the batch is idle; with items queued or in flight the counts go on,
+    // so nothing added before the call escapes the accounting.
+    if (this.#objects.length === 0 && this.#references.length === 0 && this.#running.size === 0) {
+      this.#stats = emptyStats();
+      this.#failedObjects = [];
+      this.#failedReferences = [];
+      this.#tracker = undefined;
+    }
     return this;
+  }
+
+  /** Objects the server did not confirm since the session started (the last idle `configure`), with the reason. */
+  get failedObjects(): readonly BatchFailure<QueuedObject>[] {
+    return this.#failedObjects;
+  }
+
+  /** References the server did not confirm since the session started, with the reason. */
+  get failedReferences(): readonly BatchFailure<QueuedReference>[] {
+    return this.#failedReferences;
   }
 
   /** The current configuration. */
@@ -386,7 +393,7 @@ export class Batch extends CallableBase {
     return this.#settings.batchSize === null ? null : this.#recommendedReferences;
   }
 
-  /** Counts of the session. */
+  /** Counts of the session: after `flush()`, added = confirmed + failed for objects and references. */
   get stats(): Readonly<BatchStats> {
     return { ...this.#stats };
   }
@@ -471,29 +478,41 @@ export class Batch extends CallableBase {
   }
 
   #dispatchObjects(): Promise<void> {
-    if (this.#objects.length === 0) return Promise.resolve();
-    const items = this.#objects;
-    this.#objects = [];
-    const max = this.#settings.dynamic ? Math.max(1, this.#recommendedObjects) : Number.POSITIVE_INFINITY;
-    return this.#startRequests(splitBySize(items, this.#settings.maxBatchBytes, max), 'objects');
+    return this.#dispatch('objects');
   }
 
   #dispatchReferences(): Promise<void> {
-    if (this.#references.length === 0) return Promise.resolve();
-    const items = this.#references;
-    this.#references = [];
-    const max = this.#settings.dynamic ? Math.max(1, this.#recommendedReferences) : Number.POSITIVE_INFINITY;
-    return this.#startRequests(splitBySize(items, this.#settings.maxBatchBytes, max), 'references');
+    return this.#dispatch('references');
   }
 
-  /** Starts one request per chunk as workers free up; resolves once the last one is under way. */
-  async #startRequests(
-    chunks: Array<QueuedObject[] | QueuedReference[]>,
-    kind: 'objects' | 'references',
-  ): Promise<void> {
+  /**
+   * Takes the queued items of one kind once a worker is free (so dynamic batching uses the latest
+   * recommendation), splits them by size and count, and starts one request per chunk as workers free
+   * up. Resolves once the last request is under way, never waiting for answers.
+   */
+  async #dispatch(kind: 'objects' | 'references'): Promise<void> {
+    if ((kind === 'objects' ? this.#objects : this.#references).length === 0) return;
+    await this.#acquire();
+    let items: Array<QueuedObject | QueuedReference>;
+    if (kind === 'objects') {
+      items = this.#objects;
+      this.#objects = [];
+    } else {
+      items = this.#references;
+      this.#references = [];
+    }
+    if (items.length === 0) {
+      this.#release();
+      return;
+    }
+    const recommended = kind === 'objects' ? this.#recommendedObjects : this.#recommendedReferences;
+    const max = this.#settings.dynamic ? Math.max(1, recommended) : Number.POSITIVE_INFINITY;
+    const chunks = splitBySize(items, this.#settings.maxBatchBytes, max);
+    // References go out only after every objects request dispatched before them has finished.
     const before = kind === 'references' ? [...this.#runningObjects] : [];
-    for (const chunk of chunks) {
-      await this.#acquire();
+    for (let i = 0; i < chunks.length; i++) {
+      if (i > 0) await this.#acquire();
+      const chunk = chunks[i]!;
       const run = (async () => {
         try {
           if (before.length) await Promise.all(before);
@@ -570,7 +589,7 @@ export class Batch extends CallableBase {
     try {
       results = await this.#request(batchObjectsOp(items, this.#settings.consistencyLevel));
     } catch (err) {
-      this.#failAll(items, err, this.failedObjects, 'objects');
+      this.#failAll(items, err, this.#failedObjects, 'objects');
       if (!auto) throw err;
       this.#notify(items.map((i) => failedResult(i.body, err)));
       return [];
@@ -578,7 +597,7 @@ export class Batch extends CallableBase {
     let ok = 0;
     results.forEach((r, i) => {
       const errors = itemErrors(r);
-      if (errors) this.failedObjects.push({ item: items[i]!, error: new BatchItemError(errors) });
+      if (errors) this.#failedObjects.push({ item: items[i]!, error: new BatchItemError(errors) });
       else ok++;
     });
     this.#stats.objectsConfirmed += ok;
@@ -600,7 +619,7 @@ export class Batch extends CallableBase {
     try {
       results = await this.#request(batchReferencesOp(items, this.#settings.consistencyLevel));
     } catch (err) {
-      this.#failAll(items, err, this.failedReferences, 'references');
+      this.#failAll(items, err, this.#failedReferences, 'references');
       if (!auto) throw err;
       this.#notify(items.map((i) => failedResult(i.body, err)));
       return [];
@@ -608,7 +627,7 @@ export class Batch extends CallableBase {
     let ok = 0;
     results.forEach((r, i) => {
       const errors = itemErrors(r);
-      if (errors) this.failedReferences.push({ item: items[i]!, error: new BatchItemError(errors) });
+      if (errors) this.#failedReferences.push({ item: items[i]!, error: new BatchItemError(errors) });
       else ok++;
     });
     this.#stats.referencesConfirmed += ok;
@@ -661,7 +680,7 @@ export class Batch extends CallableBase {
       } catch (err) {
         // The later chunks were never sent: account for them too before rejecting.
         for (const rest of chunks.slice(i + 1))
-          this.#failAll(rest, notSent(err), this.failedObjects, 'objects');
+          this.#failAll(rest, notSent(err), this.#failedObjects, 'objects');
         throw err;
       }
     }
@@ -688,7 +707,7 @@ export class Batch extends CallableBase {
         out.push(...(await this.#sendReferences(chunks[i]!, false)));
       } catch (err) {
         for (const rest of chunks.slice(i + 1))
-          this.#failAll(rest, notSent(err), this.failedReferences, 'references');
+          this.#failAll(rest, notSent(err), this.#failedReferences, 'references');
         throw err;
       }
     }
@@ -741,6 +760,18 @@ export class Batch extends CallableBase {
   deleteObjects(options: DeleteObjectsOptions): Promise<any> {
     return call(() => deleteObjectsOp(options), this.#conn, options);
   }
+}
+
+function emptyStats(): BatchStats {
+  return {
+    objectsAdded: 0,
+    objectsConfirmed: 0,
+    objectsFailed: 0,
+    referencesAdded: 0,
+    referencesConfirmed: 0,
+    referencesFailed: 0,
+    requests: 0,
+  };
 }
 
 /** An object or reference the server refused inside an otherwise successful batch request. */

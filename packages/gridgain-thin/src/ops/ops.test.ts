@@ -110,7 +110,7 @@ describe('transaction operations', () => {
     const op = txStartOp(1, 2, 2000, 'tx-sync');
     expect(op.needs).toBe('TRANSACTIONS');
     expect(encode(op).toString('hex')).toBe(
-      '01' + '02' + 'd007000000000000' + '09' + '07000000' + Buffer.from('tx-sync').toString('hex'),
+      `0102d00700000000000009${'07000000'}${Buffer.from('tx-sync').toString('hex')}`,
     );
     expect(encode(txStartOp(0, 0, 0, undefined)).toString('hex')).toBe('0000' + '0000000000000000' + '65');
     expect(decode(op, Buffer.from([42, 0, 0, 0]))).toBe(42);

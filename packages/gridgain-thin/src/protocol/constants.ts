@@ -60,7 +60,12 @@ export const Feature = {
 } as const;
 
 /** Features this client implements and therefore announces in the handshake. */
-export const CLIENT_FEATURES: readonly number[] = [Feature.HEARTBEAT];
+export const CLIENT_FEATURES: readonly number[] = [
+  Feature.CLUSTER_API,
+  Feature.CLUSTER_GROUPS,
+  Feature.HEARTBEAT,
+  Feature.ALL_AFFINITY_MAPPINGS,
+];
 
 export function featureMask(bits: readonly number[]): Buffer {
   const max = bits.reduce((m, b) => Math.max(m, b), 0);
@@ -115,6 +120,8 @@ export const Op = {
 
   QUERY_SCAN: 2000,
   QUERY_SCAN_CURSOR_GET_PAGE: 2001,
+  QUERY_SQL: 2002,
+  QUERY_SQL_CURSOR_GET_PAGE: 2003,
   QUERY_SQL_FIELDS: 2004,
   QUERY_SQL_FIELDS_CURSOR_GET_PAGE: 2005,
 
@@ -128,6 +135,7 @@ export const Op = {
 
   CLUSTER_GET_STATE: 5000,
   CLUSTER_CHANGE_STATE: 5001,
+  CLUSTER_GROUP_GET_NODE_IDS: 5100,
 } as const;
 
 /** Response flags (protocol ≥ 1.4). */

@@ -1,63 +1,27 @@
 /**
- * Interop with the server's own SQL engine. `sql()` belongs to part 2 of this package; to prove the
- * type system now, this suite sends op 2004 (SQL_FIELDS) itself through the client's funnel.
+ * Interop with the server's own SQL engine: values written by SQL are read by the key-value API and
+ * the other way round.
  */
 import { useServer } from '@dbwire/test-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type BinaryReader,
   Client,
   Decimal,
   DecimalObject,
   defineType,
   IntObject,
   LongObject,
-  Op,
   PROP_NAME,
   PROP_QUERY_ENTITIES,
   PROP_SQL_SCHEMA,
-  readValue,
-  resolveValue,
   StringObject,
-  writeValue,
 } from '../../src/index.js';
 
 let client: Client;
 const tag = process.pid;
 
 async function sql(query: string, args: unknown[] = []): Promise<unknown[][]> {
-  const ctx = client.binary;
-  const page = await client._request(
-    Op.QUERY_SQL_FIELDS,
-    (w) => {
-      w.writeInt32(0); // no cache: schema PUBLIC
-      w.writeInt8(0);
-      w.writeUtf8String('PUBLIC');
-      w.writeInt32(1000); // page size
-      w.writeInt32(0); // max rows
-      w.writeUtf8String(query);
-      w.writeInt32(args.length);
-      for (const a of args) writeValue(w, a, undefined, ctx);
-      w.writeInt8(0); // any statement type
-      for (let i = 0; i < 6; i++) w.writeBool(false); // distributedJoins … lazy
-      w.writeInt64(0); // timeout
-      w.writeBool(false); // include field names
-    },
-    (r: BinaryReader) => {
-      const cursorId = r.readInt64();
-      const columns = r.readInt32();
-      const rows: unknown[][] = [];
-      for (let n = r.readInt32(); n > 0; n--) {
-        const row: unknown[] = [];
-        for (let c = 0; c < columns; c++) row.push(readValue(r, ctx));
-        rows.push(row);
-      }
-      const hasMore = r.readBool();
-      return { cursorId, rows, hasMore };
-    },
-  );
-  if (page.hasMore) await client._request(Op.RESOURCE_CLOSE, (w) => w.writeInt64(page.cursorId), undefined);
-  return Promise.all(page.rows.map((row) => Promise.all(row.map((v) => resolveValue(v, ctx)))));
+  return (await client.sql(query, { queryArgs: args })).getAll();
 }
 
 beforeAll(async () => {
