@@ -48,6 +48,10 @@ export class ServerStatisticsError extends ArangoServerError {
 export class ServerMetricsError extends ArangoServerError {
   static override brandName = 'ServerMetricsError';
 }
+/** `db.serverId()` failed. */
+export class ServerIDError extends ArangoServerError {
+  static override brandName = 'ServerIDError';
+}
 /** `db.role()` failed. */
 export class ServerRoleError extends ArangoServerError {
   static override brandName = 'ServerRoleError';

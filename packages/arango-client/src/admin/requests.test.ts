@@ -465,6 +465,8 @@ describe('server administration requests (seed: "Server Administration")', () =>
     expect(await db.reloadRouting()).toBe(true);
     expect(await db.compact({ changeLevel: true, compactBottomMostLevel: false })).toEqual({});
     expect(await db.shutdown({ soft: true })).toBe(true);
+    exec.answers = [{ body: { error: false, code: 200, id: 'CRDN-1' } }];
+    expect(await db.serverId()).toBe('CRDN-1');
     expect(exec.requests.map((r) => `${r.method} ${requestPath(r)} ${JSON.stringify(r.body) ?? ''}`)).toEqual(
       [
         'GET /_admin/database/target-version ',
@@ -477,6 +479,7 @@ describe('server administration requests (seed: "Server Administration")', () =>
         'POST /_db/test/_admin/routing/reload ',
         'PUT /_admin/compact {"changeLevel":true,"compactBottomMostLevel":false}',
         'DELETE /_db/test/_admin/shutdown?soft=true ',
+        'GET /_admin/server/id ',
       ],
     );
     expect(exec.requests.flatMap(openApiProblems)).toEqual([]);

@@ -10,6 +10,7 @@ import {
   DatabaseSupportInfoError,
   ServerEchoError,
   ServerEndpointsError,
+  ServerIDError,
   ServerLicenseGetError,
   ServerLogLevelError,
   ServerLogLevelSetError,
@@ -103,6 +104,16 @@ export class ServerAdministration extends ApiGroup {
       ServerRoleError,
       options,
       (body) => body.role,
+    );
+  }
+
+  /** This server's id in a cluster (GET /_admin/server/id; single servers answer an error). */
+  async serverId(options?: CallOptions): Promise<string> {
+    return this._call(
+      { method: 'GET', endpoint: '/_admin/server/id', db: null },
+      ServerIDError,
+      options,
+      (body) => body.id,
     );
   }
 
