@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { type HostEndpoint, parseHosts, type TlsOptions } from '@dbwire/core';
 import type { Dispatcher } from 'undici';
 import { type AuthOptions, Connection, type ConnectionOptions, serverError } from './connection.js';
@@ -40,6 +41,9 @@ export interface DbOptions {
   userToken?: string;
 }
 
+// Read once, on first use: src/ and dist/ both sit one level below the package root.
+let packageVersion: string | undefined;
+
 /** Parses `hosts` (array or comma-separated string, core `parseHosts`) into http(s) origins. */
 export function parseHostList(hosts: string | string[] | undefined): string[] {
   let endpoints: HostEndpoint[];
@@ -76,9 +80,10 @@ export class ArangoClient {
     this.#options = { ...options, hosts: [...this.hosts] };
   }
 
-  /** The package version. */
+  /** The version of this package (`@dbwire/arango-client`), read from its package.json. */
   get version(): string {
-    return '0.0.0';
+    packageVersion ??= (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+    return packageVersion;
   }
 
   /** A database wrapper; connections (and their socket pools) are shared per credentials. */

@@ -1,7 +1,9 @@
 /** Pure parts: handles, errors and errno, response shaping, cursor state, host lists, query strings. */
+
+import { readFileSync } from 'node:fs';
 import { DbwireError, ServerError, UsageError } from '@dbwire/core';
 import { describe, expect, it } from 'vitest';
-import { parseHostList } from './client.js';
+import { ArangoClient, parseHostList } from './client.js';
 import { formatCollection, formatIndex } from './collection.js';
 import { type ArangoResponse, type Executor, encodeQuery, requestPath, serverError } from './connection.js';
 import { Cursor, formatStatistics } from './cursor.js';
@@ -208,6 +210,13 @@ describe('cursor state without a server', () => {
 });
 
 describe('hosts, paths and queries', () => {
+  it('client.version is the package version from package.json', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    expect(new ArangoClient().version).toBe(pkg.version);
+    expect(new ArangoClient().version).toMatch(/^\d+\.\d+\.\d+/);
+  });
   it('parses host lists as array or comma-separated string', () => {
     expect(parseHostList('http://a:8529, http://b:8529')).toEqual(['http://a:8529', 'http://b:8529']);
     expect(parseHostList(['https://c:8530'])).toEqual(['https://c:8530']);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { arangoCredentials } from '../src/arango/credentials.js';
 import { startReplayServer } from '../src/arango/replay-server.js';
 import { cursorPaging } from '../src/arango/scripts.js';
 import { type ServerInfo, useServer } from '../src/index.js';
@@ -14,12 +15,15 @@ import { type ServerInfo, useServer } from '../src/index.js';
 let info: ServerInfo;
 let base: string;
 const db = `replay_smoke_${randomUUID().slice(0, 8)}`;
+const { username, password } = arangoCredentials();
+const authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await request(`${base}${path}`, {
     method: method as 'GET',
     headers: {
       accept: 'application/json',
+      ...(path.startsWith('/_replay/') ? {} : { authorization }),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       ...headers,
     },
@@ -35,6 +39,12 @@ beforeAll(async () => {
 });
 
 describe('arango-replay server', () => {
+  it('answers a request without credentials with 401, as arangod with authentication on', async () => {
+    const res = await request(`${base}/_api/version`);
+    await res.body.text();
+    expect(res.statusCode).toBe(401);
+  });
+
   it('answers GET /_api/version from the recordings', async () => {
     const r = await call('GET', '/_api/version');
     expect(r.status).toBe(200);
@@ -45,7 +55,8 @@ describe('arango-replay server', () => {
   it.runIf(process.env.ARANGO_URL === undefined)(
     'replays a recorded document read byte for byte',
     async () => {
-      const r = await call('GET', `/_db/${db}/_api/document/products/70477`);
+      // Recorded in _system (the recordings' database): the strict replay serves it there only.
+      const r = await call('GET', '/_db/_system/_api/document/products/70477');
       expect(r.status).toBe(200);
       expect(r.text).toBe('{"_key":"70477","_id":"products/70477","_rev":"_l6zhV_y---","hello":"world"}');
       expect(r.headers['content-length']).toBe(String(r.text.length));
@@ -60,7 +71,7 @@ describe('arango-replay server', () => {
     try {
       const post = await request(`${own.url}/_api/collection`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization },
         body: JSON.stringify({ name: 7, type: 'edge' }),
       });
       await post.body.text();
@@ -87,7 +98,7 @@ describe('arango-replay server', () => {
   it.runIf(process.env.ARANGO_URL === undefined)(
     'answers an unmatched request with 501 and the nearest exchanges',
     async () => {
-      const r = await call('GET', `/_db/${db}/_api/document/products/no-such-recording`);
+      const r = await call('GET', '/_api/document/products/no-such-recording');
       expect(r.status).toBe(501);
       expect(r.json).toMatchObject({ error: true, code: 501, errorNum: 501 });
       expect(r.json.errorMessage).toContain('no recorded exchange matches GET');

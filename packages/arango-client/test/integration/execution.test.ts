@@ -93,6 +93,10 @@ describe('async execution (seed tour)', () => {
         match: { method: 'GET', path: '/_api/job/pending', query: { count: '100' } },
         respond: { status: 200, body: [] },
       },
+      {
+        match: { method: 'DELETE', path: '/_api/job/all', database: 'test' },
+        respond: { status: 200, body: { result: true } },
+      },
     ]);
 
     const asyncDb = db.beginAsyncExecution({ returnResult: true });

@@ -40,7 +40,7 @@ describe.skipIf(server.external)('scripted replay', () => {
 
   beforeAll(async () => {
     srv = await startReplayServer({ port: 0 });
-    conn = new Connection({ hosts: [srv.url] });
+    conn = new Connection({ hosts: [srv.url] }, { username: 'root', password: 'passwd' });
     client = new ArangoClient({ hosts: srv.url });
     db = await client.db('_system', { username: 'root', password: 'passwd' });
   });

@@ -1,3 +1,4 @@
+export { ARANGO_ROOT_PASSWORD, arangoCredentials } from './credentials.js';
 export { OpenApiValidator, type Operation, type ValidationResult } from './openapi.js';
 export {
   canonicalQuery,

@@ -136,7 +136,11 @@ export class OpenApiValidator {
             operation.body = {
               json: true,
               required,
-              validate: ajv.compile(rewriteRefs(schema)),
+              validate: ajv.compile(
+                OPEN_BODIES.has(operation.operationId)
+                  ? rewriteRefs(schema)
+                  : closeSchema(rewriteRefs(schema), false, KNOWN_FIELDS.get(operation.operationId)),
+              ),
               requiresFields: Array.isArray(schema.required) && schema.required.length > 0,
             };
           } else {
@@ -389,6 +393,76 @@ function checkValue(spec: ParamSpec, value: string): string | undefined {
       return `${value} is above ${schema.maximum}`;
   }
   return undefined;
+}
+
+/**
+ * Bodies that are user data or open maps, whose listed properties are examples, not the whole set:
+ * graph vertices and edges (any document attributes), log levels (one entry per log topic), Foxx
+ * configuration and dependencies (names the service defines).
+ */
+const OPEN_BODIES = new Set([
+  'createVertex',
+  'updateVertex',
+  'replaceVertex',
+  'createEdge',
+  'updateEdge',
+  'replaceEdge',
+  'setLogLevel',
+  'updateFoxxConfiguration',
+  'replaceFoxxConfiguration',
+  'updateFoxxDependencies',
+  'replaceFoxxDependencies',
+]);
+
+/**
+ * Fields a real arangod 3.12.10 accepted in a recorded request although the description omits them
+ * (operationId → object path → field names): `options.isDisjoint` of a graph
+ * (HttpGharialCreateDisjointSmart), `id` of a task (RestTasksListOne).
+ */
+const KNOWN_FIELDS = new Map<string, Record<string, string[]>>([
+  ['createGraph', { options: ['isDisjoint'] }],
+  ['createTask', { '': ['id'] }],
+]);
+
+/**
+ * A request body field the description does not define is a violation: every object schema that
+ * lists `properties` and says nothing about other ones gets `additionalProperties: false`. Left
+ * open: members of `allOf`/`anyOf`/`oneOf` (a sibling may define the field), schemas with
+ * `patternProperties`, and `$ref`'d components (they are shared with compositions). Returns `schema`.
+ */
+export function closeSchema(
+  schema: Json,
+  inComposition = false,
+  known?: Record<string, string[]>,
+  at = '',
+): Json {
+  if (!isPlainObject(schema)) return schema;
+  const extra = known?.[at];
+  if (extra && isPlainObject(schema.properties)) {
+    for (const field of extra) (schema.properties as Json)[field] ??= {};
+  }
+  const composed = ['allOf', 'anyOf', 'oneOf'].some((k) => Array.isArray(schema[k]));
+  if (
+    !inComposition &&
+    !composed &&
+    isPlainObject(schema.properties) &&
+    schema.additionalProperties === undefined &&
+    schema.patternProperties === undefined &&
+    schema.unevaluatedProperties === undefined
+  ) {
+    schema.additionalProperties = false;
+  }
+  if (isPlainObject(schema.properties)) {
+    for (const [name, sub] of Object.entries(schema.properties)) {
+      closeSchema(sub as Json, false, known, at ? `${at}.${name}` : name);
+    }
+  }
+  if (isPlainObject(schema.items)) closeSchema(schema.items as Json, false, known, `${at}[]`);
+  for (const k of ['allOf', 'anyOf', 'oneOf']) {
+    const list = schema[k];
+    if (Array.isArray(list)) for (const sub of list) closeSchema(sub as Json, true);
+  }
+  return schema;
 }
 
 /** Only components are needed for `$ref` resolution; paths would make ajv compile every schema. */

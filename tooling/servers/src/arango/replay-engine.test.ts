@@ -4,8 +4,10 @@ import { asyncJob, bigCursor, cursorPaging, failover503, streamTransaction } fro
 
 const engine = new ReplayEngine();
 
+const AUTH = { authorization: 'Basic cm9vdDpkYndpcmUtdGVzdA==' };
+
 function ask(req: Partial<ReplayRequest> & { url: string }) {
-  const reply = engine.handle({ method: 'GET', headers: {}, ...req });
+  const reply = engine.handle({ method: 'GET', ...req, headers: { ...AUTH, ...req.headers } });
   const text = reply.body.toString();
   let json: any;
   try {
@@ -35,9 +37,9 @@ describe('ReplayEngine matching', () => {
     expect(r.headers['x-replay-key']).toBe('RestDocumentHandlerReadDocument_single#0');
   });
 
-  it('ignores the /_db/<name> prefix, percent-encoding and query order', () => {
+  it('treats no /_db/<name> prefix as _system, ignores percent-encoding and query order', () => {
     engine.reset();
-    expect(ask({ url: '/_db/anydb/_api/document/products/70477' }).status).toBe(200);
+    expect(ask({ url: '/_db/_system/_api/document/products/70477' }).status).toBe(200);
     expect(ask({ url: '/_api/user/admin%40myapp' }).headers['x-replay-key']).toMatch(/^RestFetchUser_single/);
     const a = ask({
       method: 'POST',
@@ -82,13 +84,18 @@ describe('ReplayEngine matching', () => {
     expect(ask({ url: '/_admin/support-info' }).json.deployment.type).toBe('cluster');
   });
 
-  it('keeps sequences apart per database and x-replay-session', () => {
+  it('keeps sequences apart per x-replay-session (and per database in lenient mode)', () => {
     engine.reset();
     const key = (url: string, headers = {}) => ask({ url, headers }).headers['x-replay-key'];
-    expect(key('/_db/a/_api/job/pending')).toBe('job_cancel_single#1');
-    expect(key('/_db/a/_api/job/pending')).toBe('job_cancel_single#3');
-    expect(key('/_db/b/_api/job/pending')).toBe('job_cancel_single#1');
-    expect(key('/_db/a/_api/job/pending', { 'x-replay-session': 's1' })).toBe('job_cancel_single#1');
+    expect(key('/_api/job/pending')).toBe('job_cancel_single#1');
+    expect(key('/_api/job/pending')).toBe('job_cancel_single#3');
+    expect(key('/_api/job/pending', { 'x-replay-session': 's1' })).toBe('job_cancel_single#1');
+    // strict: false serves the _system recordings to any database, each with its own sequence.
+    const lenient = new ReplayEngine({ strict: false, validate: false });
+    const lkey = (url: string) => lenient.handle({ method: 'GET', url, headers: {} }).headers['x-replay-key'];
+    expect(lkey('/_db/a/_api/job/pending')).toBe('job_cancel_single#1');
+    expect(lkey('/_db/a/_api/job/pending')).toBe('job_cancel_single#3');
+    expect(lkey('/_db/b/_api/job/pending')).toBe('job_cancel_single#1');
   });
 
   it('lets x-replay-scenario pick one scenario among several matches', () => {
@@ -296,12 +303,109 @@ describe('ReplayEngine scripts', () => {
       respond: { status: 418, body: { x: 1 } },
     });
     expect(ask({ url: '/_db/tenant1/_api/version' }).status).toBe(418);
-    expect(ask({ url: '/_db/tenant2/_api/version' }).status).toBe(200);
+    expect(ask({ url: '/_db/_system/_api/version' }).status).toBe(200);
   });
 
   it('rejects malformed script entries with a clear message', () => {
     expect(() => engine.script({ respond: { status: 200 } } as never)).toThrow(/needs a `match` object/);
     expect(() => engine.script({ match: {}, respond: {} } as never)).toThrow(/respond.status/);
     expect(() => engine.script({ match: {}, cursor: { batchSize: 0 } } as never)).toThrow(/batchSize/);
+  });
+});
+
+describe('ReplayEngine real-server rules (strict)', () => {
+  it('answers a request without authorization with 401 errorNum 11, except /_open', () => {
+    engine.reset();
+    const r = engine.handle({ method: 'GET', url: '/_api/document/products/70477', headers: {} });
+    expect(r.status).toBe(401);
+    expect(JSON.parse(r.body.toString())).toMatchObject({ errorNum: 11 });
+    const open = engine.handle({ method: 'POST', url: '/_open/auth', headers: {}, body: '{}' });
+    expect(open.status).not.toBe(401);
+  });
+
+  it('serves a recording only for the database it was made in', () => {
+    engine.reset();
+    expect(ask({ url: '/_db/_system/_api/document/products/70477' }).status).toBe(200);
+    const other = ask({ url: '/_db/otherdb/_api/document/products/70477' });
+    expect(other.status).toBe(501);
+    expect(other.headers['x-replay']).toBe('unmatched');
+    expect(
+      new ReplayEngine({ strict: false }).handle({
+        method: 'GET',
+        url: '/_db/otherdb/_api/document/products/70477',
+        headers: {},
+      }).status,
+    ).toBe(200);
+  });
+
+  it('never answers a document call of a stream transaction from a recording made outside one', () => {
+    engine.reset();
+    const r = ask({ url: '/_api/document/products/70477', headers: { 'x-arango-trx-id': '123' } });
+    expect(r.status).toBe(501);
+  });
+
+  it('answers a repeated insert of the same _key with 409 unique constraint, until it is deleted', () => {
+    engine.reset();
+    engine.script({
+      match: { method: 'POST', path: '/_api/document/students', database: 'rules' },
+      respond: { status: 202, body: { _id: 'students/jane', _key: 'jane', _rev: '_r' } },
+    });
+    engine.script({
+      match: { method: 'DELETE', path: '/_api/document/students/jane', database: 'rules' },
+      respond: { status: 200, body: { _id: 'students/jane', _key: 'jane', _rev: '_r' } },
+    });
+    const insert = () =>
+      ask({ method: 'POST', url: '/_db/rules/_api/document/students', body: '{"_key":"jane"}' });
+    expect(insert().status).toBe(202);
+    const again = insert();
+    expect(again.status).toBe(409);
+    expect(again.json).toMatchObject({
+      errorNum: 1210,
+      errorMessage: expect.stringContaining('conflicting key: jane'),
+    });
+    // overwrite is not a conflict; another database is another server state
+    expect(
+      ask({
+        method: 'POST',
+        url: '/_db/rules/_api/document/students?overwrite=true',
+        body: '{"_key":"jane"}',
+      }).status,
+    ).not.toBe(409);
+    expect(ask({ method: 'DELETE', url: '/_db/rules/_api/document/students/jane' }).status).toBe(200);
+    expect(insert().status).toBe(202);
+  });
+
+  it('a body field the OpenAPI description does not define is a violation', () => {
+    engine.reset();
+    const r = ask({
+      method: 'POST',
+      url: '/_api/collection',
+      body: '{"name":"x","waitForSynk":true}',
+    });
+    expect(r.headers['x-replay-violations']).toBe('1');
+    expect(engine.violations()[0]?.problems).toEqual([
+      'body must NOT have additional properties (waitForSynk)',
+    ]);
+  });
+
+  it('executes POST /_api/batch part by part in the 3.11 multipart layout', () => {
+    engine.reset();
+    const body =
+      '--b\r\ncontent-type: application/x-arango-batchpart\r\ncontent-id: 1\r\n\r\n' +
+      'GET /_api/document/products/70477 HTTP/1.1\r\n\r\n\r\n' +
+      '--b\r\ncontent-type: application/x-arango-batchpart\r\ncontent-id: 2\r\n\r\n' +
+      'GET /_api/document/products/unknown-identifier HTTP/1.1\r\n\r\n\r\n--b--\r\n';
+    const r = ask({
+      method: 'POST',
+      url: '/_api/batch',
+      headers: { 'content-type': 'multipart/form-data; boundary=b' },
+      body,
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers['x-arango-errors']).toBe('1');
+    expect(r.text).toContain('content-id: 1\r\n\r\nHTTP/1.1 200 OK');
+    expect(r.text).toContain('content-id: 2\r\n\r\nHTTP/1.1 404 Not Found');
+    expect(r.text.endsWith('--b--')).toBe(true);
+    expect(engine.violations()).toEqual([]);
   });
 });

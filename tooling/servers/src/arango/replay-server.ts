@@ -89,9 +89,18 @@ export interface ReplayOptions {
   openApiFile?: string;
   /** Set false to skip request validation (default true). */
   validate?: boolean;
+  /**
+   * Real-server rules on top of the recordings (default true): a request needs an `authorization`
+   * header (401 otherwise, as arangod with authentication on; `/_open/*` excepted); a recording only
+   * answers requests for the database it was made in (`_system` when its path has no `/_db/` prefix);
+   * and a repeated write is answered as arangod would: inserting a `_key` the server already stored
+   * (through this server, since the last reset; deletes and truncates forget) is a 409
+   * unique-constraint conflict.
+   */
+  strict?: boolean;
 }
 
-const SEMANTIC_HEADERS = ['x-arango-async', 'if-match', 'if-none-match'] as const;
+const SEMANTIC_HEADERS = ['x-arango-async', 'if-match', 'if-none-match', 'x-arango-trx-id'] as const;
 const HOP_BY_HOP = new Set([
   'connection',
   'keep-alive',
@@ -110,6 +119,8 @@ interface Prepared {
   exchange: Exchange;
   method: string;
   path: string;
+  /** Database the recording was made in (`_system` without a `/_db/` prefix). */
+  database: string;
   trailingSlash: boolean;
   query: string;
   semantic: string;
@@ -240,8 +251,12 @@ export class ReplayEngine {
   private readonly index = new Map<string, Prepared[]>();
   private readonly cursors = new Map<string, number>();
   private violationList: Violation[] = [];
+  private readonly strict: boolean;
+  /** What this server has stored since the last reset (strict mode): see `writes()`. */
+  private stored = new Map<string, Set<string>>();
 
   constructor(options: ReplayOptions = {}) {
+    this.strict = options.strict ?? true;
     this.exchanges = withDerived(loadExchanges(options.files));
     this.validator =
       options.validate === false ? undefined : new OpenApiValidator({ file: options.openApiFile });
@@ -255,6 +270,7 @@ export class ReplayEngine {
         exchange,
         method: exchange.request.method.toUpperCase(),
         path: url.path,
+        database: url.database ?? '_system',
         trailingSlash: url.trailingSlash,
         query: canonicalQuery(url.rawQuery),
         semantic: semanticOf(lowerKeys(exchange.request.headers)),
@@ -309,6 +325,7 @@ export class ReplayEngine {
   /** Clears violations, sequence cursors and scripts. */
   reset(): void {
     this.violationList = [];
+    this.stored.clear();
     this.cursors.clear();
     this.scripts.reset();
   }
@@ -343,9 +360,14 @@ export class ReplayEngine {
         }
       }
     }
+    const denied = this.strict ? this.unauthorized(url, req.headers) : undefined;
+    const conflict = denied ?? (this.strict ? this.conflict(method, url, req.headers, body) : undefined);
     const reply =
+      conflict ??
       this.scripts.handle({ method, url, headers: req.headers, body }) ??
       this.replay(method, url, req.headers, body, req.url);
+    if (this.strict && !conflict && reply.status >= 200 && reply.status < 300)
+      this.remember(method, url, req.headers, body);
     if (!problems) return reply;
     return {
       status: reply.status,
@@ -426,13 +448,103 @@ export class ReplayEngine {
     };
   }
 
+  /** 401 as arangod with authentication on answers a request without credentials. */
+  private unauthorized(url: ParsedUrl, headers: IncomingHttpHeaders): Reply | undefined {
+    if (headers.authorization !== undefined || url.segments[0] === '_open') return undefined;
+    return jsonReply(401, {
+      code: 401,
+      error: true,
+      errorMessage: 'not authorized to execute this request',
+      errorNum: 11,
+    });
+  }
+
+  /** Keys of the sets in `stored`: per database and `x-replay-session` / `x-replay-scenario`. */
+  private scope(url: ParsedUrl, headers: IncomingHttpHeaders, what: string): string {
+    const session = headers['x-replay-session'];
+    const scenario = headers['x-replay-scenario'];
+    return `${url.database ?? '_system'}|${typeof session === 'string' ? session : ''}|${typeof scenario === 'string' ? scenario : ''}|${what}`;
+  }
+
+  /** The writes a request makes that a later one could repeat: `[set, name]` pairs. */
+  private writes(method: string, url: ParsedUrl, headers: IncomingHttpHeaders, body: RequestBody) {
+    const out: Array<[string, string]> = [];
+    const seg = url.segments;
+    const query = new URLSearchParams(url.rawQuery);
+    if (method === 'POST' && seg[0] === '_api' && seg[1] === 'document' && seg.length === 3) {
+      // Overwriting inserts replace or update instead of conflicting.
+      if (query.has('overwrite') || query.has('overwriteMode')) return out;
+      const docs = body.kind === 'json' ? (Array.isArray(body.json) ? body.json : [body.json]) : [];
+      for (const d of docs) {
+        if (isPlainObject(d) && typeof d._key === 'string')
+          out.push([this.scope(url, headers, `doc:${seg[2]}`), d._key]);
+      }
+    }
+    // Collections and databases are not remembered: their existence checks (GET /_api/collection/<name>,
+    // GET /_api/database) are answered by recordings and scripts that cannot know what was created,
+    // so a remembered name would contradict them (e.g. a demo run twice against the shared server).
+    return out;
+  }
+
+  /** A repeated write, answered as arangod would (409), or undefined. */
+  private conflict(
+    method: string,
+    url: ParsedUrl,
+    headers: IncomingHttpHeaders,
+    body: RequestBody,
+  ): Reply | undefined {
+    const writes = this.writes(method, url, headers, body);
+    if (writes.length === 0) return undefined;
+    const repeated = writes.filter(([set, name]) => this.stored.get(set)?.has(name));
+    if (repeated.length === 0) return undefined;
+    const [, name] = repeated[0] as [string, string];
+    const conflict = {
+      code: 409,
+      error: true,
+      errorMessage: `unique constraint violated - in index primary of type primary over '_key'; conflicting key: ${name}`,
+      errorNum: 1210,
+    };
+    if (body.kind === 'json' && Array.isArray(body.json)) {
+      // Multi-document inserts report per item (201/202 overall), like arangod.
+      return undefined;
+    }
+    return jsonReply(409, conflict);
+  }
+
+  /** Records a successful write; deletes and truncates forget what they removed. */
+  private remember(method: string, url: ParsedUrl, headers: IncomingHttpHeaders, body: RequestBody): void {
+    for (const [set, name] of this.writes(method, url, headers, body)) {
+      let names = this.stored.get(set);
+      if (!names) {
+        names = new Set();
+        this.stored.set(set, names);
+      }
+      names.add(name);
+    }
+    const seg = url.segments;
+    if (seg[0] !== '_api') return;
+    if (method === 'DELETE' && seg[1] === 'document' && seg.length === 4)
+      this.stored.get(this.scope(url, headers, `doc:${seg[2]}`))?.delete(seg[3] as string);
+    else if (method === 'PUT' && seg[1] === 'collection' && seg[3] === 'truncate')
+      this.stored.delete(this.scope(url, headers, `doc:${seg[2]}`));
+    else if (method === 'DELETE' && seg[1] === 'collection' && seg.length === 3)
+      this.stored.delete(this.scope(url, headers, `doc:${seg[2]}`));
+  }
+
   /** The recordings a request matches, in the order they would be served. */
   candidates(method: string, url: ParsedUrl, headers: IncomingHttpHeaders, body: RequestBody): Prepared[] {
     const bucket = this.index.get(`${method} ${url.path}`);
     if (!bucket) return [];
     const query = canonicalQuery(url.rawQuery);
     const semantic = semanticOf(headers);
-    let out = bucket.filter((p) => p.query === query && p.semantic === semantic && bodyMatches(p.body, body));
+    const database = url.database ?? '_system';
+    let out = bucket.filter(
+      (p) =>
+        (!this.strict || p.database === database) &&
+        p.query === query &&
+        p.semantic === semantic &&
+        bodyMatches(p.body, body),
+    );
     if (out.length <= 1) return out;
     const scenario = headers['x-replay-scenario'];
     if (typeof scenario === 'string') {

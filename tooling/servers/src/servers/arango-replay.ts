@@ -78,7 +78,11 @@ export const arangoReplayServers: ServerDef[] = [
       // Our replay server answers GET /_api/version from a recording and names it in x-replay-key, so a
       // stray real arangod on the port is not mistaken for it.
       try {
-        const res = await fetch(`${URL_LOCAL}/_api/version`, { signal: AbortSignal.timeout(2000) });
+        // With credentials: the replay server answers 401 without them, as arangod with authentication on.
+        const res = await fetch(`${URL_LOCAL}/_api/version`, {
+          headers: { authorization: `Basic ${Buffer.from('root:').toString('base64')}` },
+          signal: AbortSignal.timeout(2000),
+        });
         const body = (await res.json()) as { server?: string };
         return res.status === 200 && body.server === 'arango' && res.headers.get('x-replay-key') !== null;
       } catch {
