@@ -26,7 +26,9 @@ import { type ReplicationChunk, replicationChunkDecoder } from './wal.js';
 
 /** Options of `dump` (seed: `dump(collection, batch_id, lower, upper, chunk_size, ...)`). */
 export interface ReplicationDumpOptions extends CallOptions {
+  /** Collection to dump. */
   collection: string;
+  /** Id of a dump batch (`createDumpBatch`). */
   batchId: string;
   /** Lower bound tick (`from`; servers before 3.7). */
   lower?: number;
@@ -34,7 +36,9 @@ export interface ReplicationDumpOptions extends CallOptions {
   upper?: number;
   chunkSize?: number;
   includeSystem?: boolean;
+  /** Include tick values (servers before 3.7). */
   ticks?: number;
+  /** Flush the WAL before dumping (servers before 3.7). */
   flush?: boolean;
   /** Parse the JSON lines (`content` is then an array). Default false. */
   deserialize?: boolean;
@@ -42,6 +46,7 @@ export interface ReplicationDumpOptions extends CallOptions {
 
 /** The seed's `set_applier_config` keyword arguments (`endpoint` is required). */
 export interface ApplierConfigOptions extends CallOptions {
+  /** Master endpoint, e.g. "tcp://master:8529". */
   endpoint: string;
   database?: string;
   username?: string;
@@ -61,7 +66,9 @@ export interface ApplierConfigOptions extends CallOptions {
   idleMaxWaitTime?: number;
   requireFromPresent?: boolean;
   verbose?: boolean;
+  /** Whether `restrictCollections` lists the collections to include or to exclude. */
   restrictType?: 'include' | 'exclude';
+  /** Collections `restrictType` applies to. */
   restrictCollections?: string[];
 }
 
@@ -93,13 +100,17 @@ const APPLIER_FIELDS: Record<string, string> = Object.fromEntries(
 
 /** The seed's `synchronize` keyword arguments. */
 export interface SynchronizeOptions extends CallOptions {
+  /** Master endpoint, e.g. "tcp://master:8529". */
   endpoint: string;
   database?: string;
   username?: string;
   password?: string;
   includeSystem?: boolean;
+  /** Synchronise incrementally (only differences) instead of a full copy. */
   incremental?: boolean;
+  /** Whether `restrictCollections` lists the collections to include or to exclude. */
   restrictType?: 'include' | 'exclude';
+  /** Collections `restrictType` applies to. */
   restrictCollections?: string[];
   /** Seconds to wait for the master's initial sync (`initialSyncMaxWaitTime`). */
   initialSyncWaitTime?: number;

@@ -49,7 +49,9 @@ export interface ReadLogOptions extends CallOptions {
 export interface LogEntry {
   id: number;
   topic: string;
+  /** Level name, e.g. "INFO". */
   level: string;
+  /** ISO 8601 time of the entry. */
   date: string;
   message: string;
   [k: string]: unknown;
@@ -57,7 +59,9 @@ export interface LogEntry {
 
 /** What `readLog` returns: the total matching and the page of entries. */
 export interface LogEntries {
+  /** Number of entries matching the filters. */
   total: number;
+  /** This page of entries. */
   messages: LogEntry[];
 }
 

@@ -13,11 +13,13 @@ export interface TaskInfo {
   name: string;
   /** "periodic" or "timed". */
   type: string;
+  /** Creation time, seconds since the epoch. */
   created: number;
   /** Seconds between runs (periodic tasks). */
   period?: number;
   offset?: number;
   command: string;
+  /** Database the task runs in. */
   database: string;
   [k: string]: unknown;
 }

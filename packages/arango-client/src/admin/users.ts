@@ -20,16 +20,23 @@ import { required, segment } from './util.js';
 
 /** A user as the seed returns it (the server's `user` field is `username` here). */
 export interface UserInfo {
+  /** The user's name (the server's `user`). */
   username: string;
+  /** Whether the user may log in. */
   active: boolean;
+  /** Free-form data stored with the user. */
   extra: Record<string, unknown>;
 }
 
 /** Fields of `createUser`, `updateUser` and `replaceUser` (the seed's keyword arguments). */
 export interface UserOptions extends CallOptions {
+  /** The user's name. */
   username: string;
+  /** New password (`passwd`); `createUser` defaults to an empty one. */
   password?: string;
+  /** Whether the user may log in (server default true). */
   active?: boolean;
+  /** Free-form data stored with the user. */
   extra?: Record<string, unknown>;
 }
 
@@ -38,8 +45,11 @@ export type Permission = 'rw' | 'ro' | 'none' | 'undefined';
 
 /** Which database (and optionally collection) a permission call is about. */
 export interface PermissionTarget extends CallOptions {
+  /** The user. */
   username: string;
+  /** The database (or "*" for the default of all databases). */
   database: string;
+  /** A collection in `database` (or "*"); absent: the database-level permission. */
   collection?: string;
 }
 

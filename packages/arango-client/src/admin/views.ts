@@ -32,6 +32,7 @@ export interface ViewInfo {
 /** Names a view and the properties to set (seed: `update_view(name, properties)`, ...). */
 export interface ViewPropertiesOptions extends CallOptions {
   name: string;
+  /** Properties to set: ArangoSearch `links`, `cleanupIntervalStep`, ... or search-alias `indexes`. */
   properties: Record<string, unknown>;
 }
 
@@ -39,6 +40,7 @@ export interface ViewPropertiesOptions extends CallOptions {
 export interface AnalyzerInfo {
   name: string;
   type: string;
+  /** Properties to set: ArangoSearch `links`, `cleanupIntervalStep`, ... or search-alias `indexes`. */
   properties: Record<string, unknown>;
   features: string[];
   [k: string]: unknown;

@@ -20,12 +20,19 @@ import { pick, stripEnvelope } from './util.js';
 
 /** WAL properties in the seed's names (`configure` takes the same). */
 export interface WALProperties {
+  /** Allow operations bigger than one log file (`allowOversizeEntries`). */
   oversizedOps?: boolean;
+  /** Size of each log file in bytes (`logfileSize`). */
   logSize?: number;
+  /** Maximum number of historic log files kept (`historicLogfiles`). */
   historicLogs?: number;
+  /** Maximum number of reserve log files allocated (`reserveLogfiles`). */
   reserveLogs?: number;
+  /** Milliseconds between automatic syncs (read only). */
   syncInterval?: number;
+  /** Milliseconds a write-throttled operation waits before it is aborted. */
   throttleWait?: number;
+  /** Pending garbage-collector operations that start write-throttling (`throttleWhenPending`); 0 turns it off. */
   throttleLimit?: number;
 }
 
@@ -58,8 +65,11 @@ export interface WALTailOptions extends CallOptions {
   allDatabases?: boolean;
   /** Approximate maximum size of the answer in bytes. */
   chunkSize?: number;
+  /** Id of the tailing client, so the server keeps the WAL it still needs. */
   syncerId?: number;
+  /** Id of the tailing client machine. */
   serverId?: number;
+  /** Short description of the client, for the server log. */
   clientInfo?: string;
   /** Pre-3.x barrier; sent only when given. */
   barrierId?: number;
@@ -73,8 +83,11 @@ export interface ReplicationChunk<C = string | Array<Record<string, unknown>>> {
   checkMore: boolean;
   /** The requested start tick is still in the log (no gap). */
   fromPresent: boolean;
+  /** Tick of the last operation in `content` (0 when empty). */
   lastIncluded: string | undefined;
+  /** Last tick the server looked at; pass it back as `lastScanned`. */
   lastScanned: string | undefined;
+  /** Last tick the server has written. */
   lastTick: string | undefined;
   /** JSON-lines text, or parsed objects with `deserialize`. */
   content: C;
