@@ -1,7 +1,23 @@
-import * as oauth from 'oauth4webapi';
+import type * as OAuth from 'oauth4webapi';
 import { jwtExpiry, RefreshingTokenProvider, type TokenSet } from './credentials.js';
 import { AuthenticationError, TimeoutError, UsageError } from './errors.js';
 import { registerSecret } from './redact.js';
+
+let oauthModule: typeof OAuth | undefined;
+
+/**
+ * oauth4webapi is loaded on the first token request, not at import: most applications never run an
+ * OAuth grant, and loading it at start-up would cost every one of them.
+ */
+async function loadOAuth(): Promise<void> {
+  oauthModule ??= await import('oauth4webapi');
+}
+
+/** The loaded library; everything that calls it runs after `loadOAuth()` in the provider's fetchToken. */
+function oauth(): typeof OAuth {
+  if (!oauthModule) throw new Error('internal: oauth4webapi used before it was loaded');
+  return oauthModule;
+}
 
 /**
  * OAuth2 / OpenID Connect grants (resource-owner password, client credentials, refresh token) built on
@@ -32,12 +48,12 @@ export interface OidcOptions {
 type Grant = (ctx: OidcContext, signal: AbortSignal | undefined) => Promise<Response>;
 
 interface Resolved {
-  as: oauth.AuthorizationServer;
-  auth: oauth.ClientAuth;
+  as: OAuth.AuthorizationServer;
+  auth: OAuth.ClientAuth;
 }
 
 class OidcContext {
-  readonly client: oauth.Client;
+  readonly client: OAuth.Client;
   readonly #options: OidcOptions;
   #resolved: Promise<Resolved> | undefined;
 
@@ -94,9 +110,9 @@ class OidcContext {
   }
 
   requestOptions(signal: AbortSignal | undefined): { signal?: AbortSignal } {
-    const opts: { signal?: AbortSignal; [oauth.allowInsecureRequests]?: boolean } = {};
+    const opts: { signal?: AbortSignal; [OAuth.allowInsecureRequests]?: boolean } = {};
     if (signal) opts.signal = signal;
-    if (this.#options.allowInsecureHttp) opts[oauth.allowInsecureRequests] = true;
+    if (this.#options.allowInsecureHttp) opts[oauth().allowInsecureRequests] = true;
     return opts;
   }
 
@@ -114,15 +130,15 @@ class OidcContext {
 
   async #discover(signal: AbortSignal | undefined): Promise<Resolved> {
     const { issuer, discoveryUrl, tokenEndpoint, clientSecret } = this.#options;
-    let as: oauth.AuthorizationServer;
+    let as: OAuth.AuthorizationServer;
     if (tokenEndpoint !== undefined) {
       as = { issuer: issuer ?? new URL(tokenEndpoint).origin, token_endpoint: tokenEndpoint };
     } else {
-      const opts: oauth.DiscoveryRequestOptions = this.requestOptions(signal);
+      const opts: OAuth.DiscoveryRequestOptions = this.requestOptions(signal);
       let target: URL;
       if (discoveryUrl !== undefined) {
         target = new URL(discoveryUrl);
-        opts[oauth.customFetch] = (_url, init) => fetch(discoveryUrl, init);
+        opts[oauth().customFetch] = (_url, init) => fetch(discoveryUrl, init);
       } else {
         target = new URL(issuer!);
       }
@@ -131,7 +147,7 @@ class OidcContext {
       const expected =
         issuer !== undefined ? new URL(issuer) : await issuerOf(response.clone(), discoveryUrl!);
       try {
-        as = await oauth.processDiscoveryResponse(expected, response);
+        as = await oauth().processDiscoveryResponse(expected, response);
       } catch (err) {
         throw new AuthenticationError(
           `OIDC discovery document at ${target.href} is unusable: ${(err as Error).message}`,
@@ -147,14 +163,14 @@ class OidcContext {
         );
       }
     }
-    let auth: oauth.ClientAuth;
-    if (clientSecret === undefined) auth = oauth.None();
+    let auth: OAuth.ClientAuth;
+    if (clientSecret === undefined) auth = oauth().None();
     else {
       const methods = as.token_endpoint_auth_methods_supported;
       auth =
         methods && !methods.includes('client_secret_basic') && methods.includes('client_secret_post')
-          ? oauth.ClientSecretPost(clientSecret)
-          : oauth.ClientSecretBasic(clientSecret);
+          ? oauth().ClientSecretPost(clientSecret)
+          : oauth().ClientSecretBasic(clientSecret);
     }
     return { as, auth };
   }
@@ -181,9 +197,9 @@ class OidcContext {
       }
       throw err;
     }
-    let body: oauth.TokenEndpointResponse;
+    let body: OAuth.TokenEndpointResponse;
     try {
-      body = await oauth.processGenericTokenEndpointResponse(as, this.client, response);
+      body = await oauth().processGenericTokenEndpointResponse(as, this.client, response);
     } catch (err) {
       throw describeTokenError(err, as);
     }
@@ -199,9 +215,9 @@ class OidcContext {
   }
 }
 
-async function discoveryRequest(url: URL, opts: oauth.DiscoveryRequestOptions): Promise<Response> {
+async function discoveryRequest(url: URL, opts: OAuth.DiscoveryRequestOptions): Promise<Response> {
   try {
-    return await oauth.discoveryRequest(url, opts);
+    return await oauth().discoveryRequest(url, opts);
   } catch (err) {
     throw new AuthenticationError(`OIDC discovery at ${url.href} failed: ${(err as Error)?.message ?? err}`, {
       code: 'ERR_OIDC_DISCOVERY',
@@ -226,21 +242,21 @@ async function issuerOf(response: Response, discoveryUrl: string): Promise<URL> 
   return parseUrl(issuer, 'issuer');
 }
 
-function describeTokenError(err: unknown, as: oauth.AuthorizationServer): unknown {
-  if (err instanceof oauth.ResponseBodyError) {
+function describeTokenError(err: unknown, as: OAuth.AuthorizationServer): unknown {
+  if (err instanceof oauth().ResponseBodyError) {
     const desc = err.error_description ? ` (${err.error_description})` : '';
     return new AuthenticationError(
       `token endpoint of ${as.issuer} refused the request: ${err.error}${desc} [HTTP ${err.status}]`,
       { code: 'ERR_OAUTH_TOKEN', cause: err, retryable: err.status >= 500 || err.status === 429 },
     );
   }
-  if (err instanceof oauth.WWWAuthenticateChallengeError) {
+  if (err instanceof oauth().WWWAuthenticateChallengeError) {
     return new AuthenticationError(
       `token endpoint of ${as.issuer} rejected the client credentials [HTTP ${err.status}]`,
       { code: 'ERR_OAUTH_TOKEN', cause: err },
     );
   }
-  if (err instanceof oauth.OperationProcessingError) {
+  if (err instanceof oauth().OperationProcessingError) {
     const status = (err.cause as { status?: unknown } | undefined)?.status;
     return new AuthenticationError(
       `unexpected answer from the token endpoint of ${as.issuer}: ${err.message}${
@@ -273,6 +289,7 @@ function provider(
 ): RefreshingTokenProvider {
   return new RefreshingTokenProvider({
     fetchToken: async (outer, previous) => {
+      await loadOAuth();
       const timeout = AbortSignal.timeout(ctx.timeoutMs);
       const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
       try {
@@ -320,7 +337,7 @@ async function fetchWith(
 function refreshGrant(refreshToken: string): Grant {
   return async (ctx, signal) => {
     const { as, auth } = await ctx.resolve(signal);
-    return oauth.refreshTokenGrantRequest(as, ctx.client, auth, refreshToken, {
+    return oauth().refreshTokenGrantRequest(as, ctx.client, auth, refreshToken, {
       ...ctx.requestOptions(signal),
       additionalParameters: ctx.scopeParams,
     });
@@ -340,7 +357,7 @@ export function oidcPasswordGrant(
   const { username, password } = options;
   return provider(ctx, async (c, signal) => {
     const { as, auth } = await c.resolve(signal);
-    return oauth.genericTokenEndpointRequest(
+    return oauth().genericTokenEndpointRequest(
       as,
       c.client,
       auth,
@@ -356,7 +373,7 @@ export function oidcClientCredentials(options: OidcOptions): RefreshingTokenProv
   const ctx = new OidcContext(options);
   return provider(ctx, async (c, signal) => {
     const { as, auth } = await c.resolve(signal);
-    return oauth.clientCredentialsGrantRequest(as, c.client, auth, c.scopeParams, c.requestOptions(signal));
+    return oauth().clientCredentialsGrantRequest(as, c.client, auth, c.scopeParams, c.requestOptions(signal));
   });
 }
 

@@ -10,7 +10,7 @@ import { down, serverNames, status } from '@dbwire/test-servers';
 import type { BenchRow } from './types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const suites = ['dgraph', 'gridgain', 'arango', 'memgraph', 'weaviate'];
+const suites = ['dgraph', 'gridgain', 'arango', 'memgraph', 'weaviate', 'coldstart'];
 
 function printTable(rows: BenchRow[]): void {
   const byBench = new Map<string, BenchRow[]>();
@@ -20,7 +20,8 @@ function printTable(rows: BenchRow[]): void {
     console.log(`\n${bench}`);
     for (const r of list) {
       const ratio = ours && r.opsPerSec > 0 ? ` ours/this = ${(ours / r.opsPerSec).toFixed(2)}x` : '';
-      console.log(`  ${r.impl.padEnd(28)} ${Math.round(r.opsPerSec).toString().padStart(10)} ops/s${ratio}`);
+      const note = r.note ? `  (${r.note})` : '';
+      console.log(`  ${r.impl.padEnd(28)} ${Math.round(r.opsPerSec).toString().padStart(10)} ops/s${ratio}${note}`);
     }
   }
 }

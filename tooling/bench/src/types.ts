@@ -3,4 +3,6 @@ export interface BenchRow {
   bench: string;
   impl: string;
   opsPerSec: number;
+  /** Extra figures printed after the row (latency, memory, medians). */
+  note?: string;
 }
