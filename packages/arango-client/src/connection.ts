@@ -14,9 +14,11 @@ import {
   jwtExpiry,
   RefreshingTokenProvider,
   registerSecret,
+  ServerError,
   TimeoutError,
   type TlsOptions,
   toNodeTlsOptions,
+  traceRequest,
   withCallSite,
 } from '@dbwire/core';
 import { type Dispatcher, Pool } from 'undici';
@@ -52,6 +54,8 @@ export interface ArangoRequest {
   idempotent?: boolean | undefined;
   /** Host index the request must go to (cursor batches are pinned to their coordinator). */
   host?: number | undefined;
+  /** Name of the operation in diagnostics events (default: method and API area, see `operationOf`). */
+  operation?: string | undefined;
 }
 
 /** A response as the API shapes it. */
@@ -162,6 +166,18 @@ export function encodeQuery(query: Record<string, QueryValue> | undefined): stri
     out += `${out ? '&' : '?'}${encodeURIComponent(key)}=${encodeURIComponent(String(v))}`;
   }
   return out;
+}
+
+/**
+ * The operation name of a request in diagnostics events: `req.operation`, or the method and the API
+ * area without names, keys or query (`POST /_api/document`, `PUT /_api/job`), so no user data leaks.
+ */
+export function operationOf(req: ArangoRequest): string {
+  if (req.operation !== undefined) return req.operation;
+  const e = req.endpoint;
+  const second = e.indexOf('/', 1);
+  const third = second === -1 ? -1 : e.indexOf('/', second + 1);
+  return `${req.method} ${third === -1 ? e : e.slice(0, third)}`;
 }
 
 /** `/_db/<name>` + endpoint + query string: the path a request goes to. */
@@ -346,9 +362,29 @@ export class Connection implements Executor {
         withCallSite(new ArangoClientError('the client is closed', { code: 'ERR_CLOSED' }), site),
       );
     }
-    if (this.#auth.authMethod === 'jwt' && this.#auth.userToken === undefined)
-      return this.#sendJwt(req, options, site);
-    return this.#run(req, options, site);
+    const sent =
+      this.#auth.authMethod === 'jwt' && this.#auth.userToken === undefined
+        ? this.#sendJwt(req, options, site)
+        : this.#run(req, options, site);
+    // Diagnostics (core): free when nobody subscribes to the dbwire:request:* channels.
+    const trace = traceRequest('arango', operationOf(req));
+    if (!trace) return sent;
+    return sent.then(
+      (res) => {
+        trace.host = this.#hosts[res.host]?.origin;
+        if (res.status < 400) trace.end();
+        else {
+          const num = (res.body as { errorNum?: unknown } | undefined)?.errorNum;
+          const code = typeof num === 'number' ? `ARANGO_${num}` : `HTTP_${res.status}`;
+          trace.error(new ServerError(`HTTP ${res.status}`, { code, retryable: res.status === 503 }));
+        }
+        return res;
+      },
+      (err: unknown) => {
+        trace.error(err);
+        throw err;
+      },
+    );
   }
 
   async #sendJwt(

@@ -1,4 +1,4 @@
-import type { CallOptions } from '@dbwire/core';
+import { type CallOptions, type ProgressCallback, ProgressTracker } from '@dbwire/core';
 import { type ArangoRequest, type ArangoResponse, type Executor, serverError } from './connection.js';
 import { CursorCloseError, CursorEmptyError, CursorNextError, CursorStateError } from './errors.js';
 
@@ -176,15 +176,26 @@ export class Cursor<T = any> implements AsyncIterable<T> {
     throw serverError(CursorCloseError, req, res, this.#exec.extraHeaders);
   }
 
-  /** Every remaining item, fetching all batches. */
-  async all(options?: CallOptions): Promise<T[]> {
+  /**
+   * Every remaining item, fetching all batches. `onProgress` (core `ProgressCallback`) hears how many
+   * items arrived so far (total: the query's `count` when it asked for one), at most every 250 ms
+   * and once at the end.
+   */
+  async all(options?: CallOptions & { onProgress?: ProgressCallback }): Promise<T[]> {
+    const progress = options?.onProgress
+      ? new ProgressTracker(options.onProgress, this.#count ?? undefined)
+      : undefined;
     const out: T[] = this.#batch.slice(this.#pos);
+    progress?.add(out.length);
     this.#pos = this.#batch.length;
     while (this.#hasMore) {
       await this.fetch(options);
+      const before = out.length;
       for (let i = this.#pos; i < this.#batch.length; i++) out.push(this.#batch[i] as T);
+      progress?.add(out.length - before);
       this.#pos = this.#batch.length;
     }
+    progress?.finish();
     return out;
   }
 
