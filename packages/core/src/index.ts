@@ -38,5 +38,6 @@ export {
   type RetryPolicy,
   retry,
   retryPolicy,
+  stripUndefined,
 } from './retry.js';
 export * from './tls.js';

@@ -47,7 +47,11 @@ export function retryPolicy(partial: Partial<RetryPolicy> = {}): RetryPolicy {
   return p;
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
+/**
+ * A copy of `o` without its `undefined` properties, so `{ ...defaults, ...stripUndefined(options) }`
+ * keeps a default where the caller wrote `{ key: undefined }`.
+ */
+export function stripUndefined<T extends object>(o: T): Partial<T> {
   const out: Partial<T> = {};
   for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;

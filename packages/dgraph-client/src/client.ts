@@ -1,4 +1,11 @@
-import { captureCallSite, type RetryPolicy, retry, UsageError, withCallSite } from '@dbwire/core';
+import {
+  type CallSite,
+  captureCallSite,
+  type RetryPolicy,
+  retry,
+  UsageError,
+  withCallSite,
+} from '@dbwire/core';
 import protobuf from 'protobufjs/minimal.js';
 import { AbortedError, RetriableError } from './errors.js';
 import { Funnel } from './funnel.js';
@@ -18,7 +25,7 @@ export interface RunDqlOptions extends DgraphCallOptions {
 export interface WithTxnOptions {
   readOnly?: boolean;
   bestEffort?: boolean;
-  /** Stops retrying (and waiting between attempts) when it fires. */
+  /** Cancels the transaction's calls in flight and stops retrying (and waiting between attempts). */
   signal?: AbortSignal;
   /** Called before each new attempt, after an AbortedError/RetriableError. */
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
@@ -90,7 +97,12 @@ export class DgraphClient {
       );
     }
     if (!Number.isInteger(namespace) || namespace < 0) {
-      throw withCallSite(new UsageError(`login: namespace must be an integer >= 0, got ${namespace}`), site);
+      throw withCallSite(
+        new UsageError(`login: namespace must be an integer >= 0, got ${namespace}`, {
+          code: 'ERR_INVALID_ARGUMENT',
+        }),
+        site,
+      );
     }
     const res = await this.#funnel.call(Methods.login, { userid, password, namespace }, opts, site);
     this.#funnel.setSession(api.Jwt.decode(res.json), { userid, password, namespace });
@@ -110,60 +122,78 @@ export class DgraphClient {
   async retryLogin(options?: DgraphCallOptions): Promise<void> {
     const site = captureCallSite(this.retryLogin);
     try {
-      await this.#funnel.refresh(this.#funnel.jwtGen, options);
+      await this.#funnel.refresh(this.#funnel.jwtGen, options, 'retryLogin');
     } catch (err) {
       throw withCallSite(err, site);
     }
   }
 
   /** Schema changes and drops: `client.alter(new Operation({ schema }))`. */
-  async alter(operation: Operation | OperationInit, options?: DgraphCallOptions): Promise<api.Payload> {
-    const site = captureCallSite(this.alter);
-    let op: Operation;
-    try {
-      op = operation instanceof Operation ? operation : new Operation(operation);
-    } catch (err) {
-      throw withCallSite(err, site);
-    }
-    return this.#funnel.call(Methods.alter, op, options, site);
+  alter(operation: Operation | OperationInit, options?: DgraphCallOptions): Promise<api.Payload> {
+    return this.#alter(() => operation, options, captureCallSite(this.alter));
   }
 
   /** pydgraph's `async_alter`: the Promise is the future. */
   asyncAlter(operation: Operation | OperationInit, options?: DgraphCallOptions): Promise<api.Payload> {
-    return this.alter(operation, options);
+    return this.#alter(() => operation, options, captureCallSite(this.asyncAlter));
   }
 
-  /** Awaits a future from `asyncAlter` (errors are already typed). */
+  /** pydgraph's `handle_alter_future`: awaits a future from `asyncAlter` (errors are already typed). */
   static async handleAlterFuture(future: Promise<api.Payload>): Promise<api.Payload> {
     return await future;
   }
 
   /** Drops all data and schema. */
   dropAll(options?: DgraphCallOptions): Promise<api.Payload> {
-    return this.alter(new Operation({ dropAll: true }), options);
+    return this.#alter(() => ({ dropAll: true }), options, captureCallSite(this.dropAll));
   }
 
   /** Drops all data, keeps the schema. */
   dropData(options?: DgraphCallOptions): Promise<api.Payload> {
-    return this.alter(new Operation({ dropOp: 'DATA' }), options);
+    return this.#alter(() => ({ dropOp: 'DATA' }), options, captureCallSite(this.dropData));
   }
 
+  /** Drops one predicate and its data. */
   dropPredicate(predicate: string, options?: DgraphCallOptions): Promise<api.Payload> {
-    if (!predicate)
-      return Promise.reject(new UsageError('predicate cannot be empty', { code: 'ERR_INVALID_ARGUMENT' }));
-    return this.alter(new Operation({ dropOp: 'ATTR', dropValue: predicate }), options);
+    return this.#alter(
+      () => ({ dropOp: 'ATTR', dropValue: nonEmpty('predicate', predicate) }),
+      options,
+      captureCallSite(this.dropPredicate),
+    );
   }
 
+  /** Drops one type definition. */
   dropType(typeName: string, options?: DgraphCallOptions): Promise<api.Payload> {
-    if (!typeName)
-      return Promise.reject(new UsageError('typeName cannot be empty', { code: 'ERR_INVALID_ARGUMENT' }));
-    return this.alter(new Operation({ dropOp: 'TYPE', dropValue: typeName }), options);
+    return this.#alter(
+      () => ({ dropOp: 'TYPE', dropValue: nonEmpty('typeName', typeName) }),
+      options,
+      captureCallSite(this.dropType),
+    );
   }
 
+  /** Sets (adds to) the schema. */
   setSchema(schema: string, options?: DgraphCallOptions): Promise<api.Payload> {
-    if (!schema)
-      return Promise.reject(new UsageError('schema cannot be empty', { code: 'ERR_INVALID_ARGUMENT' }));
-    return this.alter(new Operation({ schema }), options);
+    return this.#alter(
+      () => ({ schema: nonEmpty('schema', schema) }),
+      options,
+      captureCallSite(this.setSchema),
+    );
+  }
+
+  /** Builds the Operation (a bad one is a UsageError before any I/O) and sends it. */
+  async #alter(
+    build: () => Operation | OperationInit,
+    options: DgraphCallOptions | undefined,
+    site: CallSite,
+  ): Promise<api.Payload> {
+    let op: Operation;
+    try {
+      const init = build();
+      op = init instanceof Operation ? init : new Operation(init);
+    } catch (err) {
+      throw withCallSite(err, site);
+    }
+    return this.#funnel.call(Methods.alter, op, options, site);
   }
 
   /** A new transaction; no network until its first query or mutation. */
@@ -190,7 +220,12 @@ export class DgraphClient {
     try {
       return await retry(
         async () => {
-          const txn = this.txn({ readOnly: options.readOnly, bestEffort: options.bestEffort });
+          // The signal goes to every call of the attempt, not only to the retry loop.
+          const txn = this.txn({
+            readOnly: options.readOnly,
+            bestEffort: options.bestEffort,
+            signal: options.signal,
+          });
           try {
             const result = await fn(txn);
             if (!txn.finished && !txn.readOnly) await txn.commit();
@@ -251,7 +286,9 @@ export class DgraphClient {
     }
     if (respFormat !== undefined && respFormat !== 'JSON' && respFormat !== 'RDF') {
       throw withCallSite(
-        new UsageError(`runDql: respFormat must be 'JSON' or 'RDF', got ${String(respFormat)}`),
+        new UsageError(`runDql: respFormat must be 'JSON' or 'RDF', got ${String(respFormat)}`, {
+          code: 'ERR_INVALID_ARGUMENT',
+        }),
         site,
       );
     }
@@ -364,4 +401,11 @@ export class DgraphClient {
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }
+}
+
+function nonEmpty(what: string, value: string): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new UsageError(`${what} must be a non-empty string`, { code: 'ERR_INVALID_ARGUMENT' });
+  }
+  return value;
 }

@@ -195,17 +195,28 @@ export function neverSent(err: GrpcServiceError): boolean {
   );
 }
 
+/** The answer came from something that is not a gRPC server (e.g. Dgraph's HTTP port). */
+const NOT_GRPC = /http1\.x|HTTP status code|Protocol error/i;
+/** The same, as grpc-js reports it under INTERNAL/UNIMPLEMENTED (a reset or garbled HTTP/2 answer). */
+const NOT_GRPC_INTERNAL = /http1\.x|HTTP status code|Protocol error|Received RST_STREAM|malformed/i;
+
+function notGrpc(what: string, address: string, details: string, cause: unknown): UnavailableError {
+  return new UnavailableError(
+    `${what}: ${address} does not speak gRPC (${details}). Is this Dgraph alpha's gRPC port (9080 by default), not its HTTP port (8080)?`,
+    { code: 'ERR_NOT_GRPC', cause, retryable: false },
+  );
+}
+
 /**
- * Maps a gRPC failure of `what` against `address` to the typed error users catch. `signal` is the
- * caller's AbortSignal (so a CANCELLED we caused becomes CancelledError).
+ * Maps a gRPC failure of `what` against `address` to the typed error users catch (`timeoutMs`, the
+ * call's own timeout, goes into the TimeoutError's message).
  */
-export function fromGrpcError(err: unknown, what: string, address: string, timeoutMs?: number): DbwireError {
-  if (!isGrpcError(err)) {
-    if (err instanceof Error && 'kind' in err) return err as DbwireError;
-    return new DgraphServerError(`${what} failed: ${err instanceof Error ? err.message : String(err)}`, {
-      cause: err,
-    });
-  }
+export function fromGrpcError(
+  err: GrpcServiceError,
+  what: string,
+  address: string,
+  timeoutMs?: number,
+): DbwireError {
   const code = err.code;
   const details = err.details || err.message;
   const grpc = { grpcCode: code, cause: err };
@@ -221,12 +232,7 @@ export function fromGrpcError(err: unknown, what: string, address: string, timeo
     case GrpcStatus.CANCELLED:
       return new CancelledError(`${what} was cancelled (${details})`, { cause: err });
     case GrpcStatus.UNAVAILABLE:
-      if (/Protocol error|http1\.x|HTTP status code/i.test(details)) {
-        return new UnavailableError(
-          `${what}: ${address} does not speak gRPC (${details}). Is this Dgraph alpha's gRPC port (9080 by default), not its HTTP port (8080)?`,
-          { code: 'ERR_NOT_GRPC', cause: err, retryable: false },
-        );
-      }
+      if (NOT_GRPC.test(details)) return notGrpc(what, address, details, err);
       return new UnavailableError(`${what}: Dgraph at ${address} is unavailable: ${details}`, { cause: err });
     case GrpcStatus.UNAUTHENTICATED:
       if (JWT_EXPIRED.test(details)) return new JwtExpiredError(`${what}: ${details}`, { cause: err });
@@ -247,12 +253,7 @@ export function fromGrpcError(err: unknown, what: string, address: string, timeo
           cause: err,
         });
       }
-      if (/http1\.x|HTTP status code|Protocol error|Received RST_STREAM|malformed/i.test(details)) {
-        return new ConnectionError(
-          `${what}: ${address} does not speak gRPC (${details}). Is this Dgraph alpha's gRPC port (9080 by default), not its HTTP port (8080)?`,
-          { code: 'ERR_NOT_GRPC', cause: err, retryable: false },
-        );
-      }
+      if (NOT_GRPC_INTERNAL.test(details)) return notGrpc(what, address, details, err);
       break;
   }
   if (JWT_EXPIRED.test(details)) return new JwtExpiredError(`${what}: ${details}`, { cause: err });

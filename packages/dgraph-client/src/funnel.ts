@@ -2,9 +2,11 @@ import {
   abortError,
   type CallSite,
   DbwireError,
+  Deadline,
   raceSignal,
   registerSecret,
   TimeoutError,
+  traceRequest,
   UsageError,
   unregisterSecret,
   withCallSite,
@@ -12,7 +14,6 @@ import {
 import * as grpc from '@grpc/grpc-js';
 import {
   fromGrpcError,
-  type GrpcServiceError,
   GrpcStatus,
   isGrpcError,
   JwtExpiredError,
@@ -26,6 +27,12 @@ import type { DgraphCallOptions, MetadataInit } from './types.js';
 /** How long a stub that failed to connect is skipped while others are available. */
 const MARK_DOWN_MS = 5_000;
 
+/**
+ * Seconds the shared JWT refresh may take. It is its own call, not any caller's: callers that give up
+ * (abort, deadline) stop waiting for it, but it runs on for the callers that are still waiting.
+ */
+const REFRESH_TIMEOUT_S = 30;
+
 interface Session {
   accessJwt: string;
   refreshJwt: string;
@@ -36,10 +43,10 @@ interface Session {
 }
 
 /**
- * The one place that does I/O for a DgraphClient and its transactions: stub selection and failover,
- * metadata (access JWT + caller metadata), deadline (`timeout` in seconds) and AbortSignal, the JWT
- * refresh-and-retry on expiry for every call kind, and gRPC status → typed dbwire errors carrying the
- * caller's stack.
+ * The one place that does I/O for a DgraphClient, its transactions and the raw calls of a
+ * DgraphClientStub: stub selection and failover, metadata (access JWT + caller metadata), deadline
+ * (`timeout` in seconds), connect timeout and AbortSignal, the JWT refresh-and-retry on expiry,
+ * diagnostics events, and gRPC status → typed dbwire errors carrying the caller's stack.
  */
 export class Funnel {
   readonly stubs: readonly DgraphClientStub[];
@@ -55,20 +62,8 @@ export class Funnel {
     this.stubs = stubs;
   }
 
-  get loggedIn(): boolean {
-    return this.#session !== undefined;
-  }
-
   get accessJwt(): string | undefined {
     return this.#session?.accessJwt;
-  }
-
-  get refreshJwt(): string | undefined {
-    return this.#session?.refreshJwt;
-  }
-
-  get namespace(): number {
-    return this.#session?.namespace ?? 0;
   }
 
   /** Round-robin over stubs, skipping closed ones and (while others are up) ones marked down. */
@@ -96,7 +91,8 @@ export class Funnel {
 
   /**
    * Runs one RPC. `idempotent` (default: the method's own flag) allows failover to another stub after
-   * UNAVAILABLE even when the request may have reached the server.
+   * UNAVAILABLE even when the request may have reached the server. Every rejection is a DbwireError
+   * with the frames of `site` (the public method's caller) appended.
    */
   async call<Req, Res>(
     method: MethodDef<Req, Res>,
@@ -107,100 +103,82 @@ export class Funnel {
   ): Promise<Res> {
     const timeout = options?.timeout;
     const signal = options?.signal;
-    let timeoutMs: number | undefined;
-    if (timeout !== undefined) {
-      if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) {
-        throw withCallSite(
-          new UsageError(`timeout must be a number of seconds > 0, got ${String(timeout)}`, {
-            code: 'ERR_INVALID_TIMEOUT',
-          }),
-          site,
-        );
-      }
-      timeoutMs = timeout * 1000;
+    if (timeout !== undefined && !(typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0)) {
+      throw withCallSite(
+        new UsageError(`timeout must be a number of seconds > 0, got ${String(timeout)}`, {
+          code: 'ERR_INVALID_TIMEOUT',
+        }),
+        site,
+      );
     }
+    const timeoutMs = timeout === undefined ? undefined : timeout * 1000;
     const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
-    const userMetadata = options?.metadata;
-    const credentials = options?.credentials;
     const canRefresh = (method as MethodDef<any, any>) !== Methods.login;
     let tried: Set<DgraphClientStub> | undefined;
     let refreshed = false;
     for (;;) {
       if (signal?.aborted) throw withCallSite(abortError(signal, method.name), site);
       const stub = this.pick(tried);
-      if (!stub) {
-        throw withCallSite(
-          this.stubs.every((s) => s.closed)
-            ? new UsageError('DgraphClient: every DgraphClientStub is closed', { code: 'ERR_CLOSED' })
-            : new UnavailableError(
-                `${method.name}: no Dgraph alpha reachable (tried ${this.#describe(tried)})`,
-              ),
-          site,
-        );
-      }
+      if (!stub) throw withCallSite(this.#noStub(method, tried), site);
       const gen = this.#jwtGen;
+      const trace = traceRequest('dgraph', method.op, stub.addr);
+      let error: DbwireError;
+      let failover = false;
       try {
         if (stub.state() !== grpc.connectivityState.READY)
           await this.#connect(stub, method, deadline, signal);
-        const metadata = this.#metadata(userMetadata, method);
-        return await invoke(stub, method, request, metadata, deadline, credentials, signal);
+        const metadata = this.#metadata(options?.metadata, method);
+        const result = await invoke(stub, method, request, metadata, deadline, options?.credentials, signal);
+        trace?.end();
+        return result;
       } catch (err) {
-        if (signal?.aborted) throw withCallSite(abortError(signal, method.name), site);
-        if (isGrpcError(err)) {
+        if (signal?.aborted) error = abortError(signal, method.name);
+        else if (isGrpcError(err)) {
           if (err.code === GrpcStatus.UNAVAILABLE) {
             stub.downUntil = Date.now() + MARK_DOWN_MS;
-            if ((idempotent || neverSent(err)) && this.stubs.length > 1) {
-              tried ??= new Set();
-              tried.add(stub);
-              if (this.pick(tried)) continue;
-            }
+            failover = idempotent || neverSent(err);
           }
-          const mapped = fromGrpcError(err, method.name, stub.addr, timeoutMs);
-          if (mapped instanceof JwtExpiredError && canRefresh && !refreshed && this.#session) {
-            refreshed = true;
-            try {
-              await this.refresh(gen, options);
-            } catch (refreshErr) {
-              throw withCallSite(
-                new JwtExpiredError(
-                  `${method.name}: the access JWT expired and refreshing it failed: ${(refreshErr as Error).message}`,
-                  { cause: refreshErr },
-                ),
-                site,
-              );
-            }
-            continue;
-          }
-          throw withCallSite(mapped, site);
-        }
-        if (!DbwireError.is(err)) {
+          error = fromGrpcError(err, method.name, stub.addr, timeoutMs);
+        } else if (DbwireError.is(err)) {
+          error = err;
+          // A connect timeout: the request never left, so any call may go elsewhere.
+          failover = err instanceof UnavailableError;
+        } else {
           // Thrown by grpc-js or the encoder before anything was sent.
-          throw withCallSite(
-            stub.closed
-              ? new UsageError(`${method.name}: DgraphClientStub ${stub.addr} is closed`, {
-                  code: 'ERR_CLOSED',
-                  cause: err,
-                })
-              : new UsageError(`${method.name}: could not send the request: ${(err as Error).message}`, {
-                  code: 'ERR_INVALID_REQUEST',
-                  cause: err,
-                }),
-            site,
-          );
+          const why = stub.closed ? `DgraphClientStub ${stub.addr} is closed` : 'could not send the request';
+          error = new UsageError(`${method.name}: ${why}: ${(err as Error).message}`, {
+            code: stub.closed ? 'ERR_CLOSED' : 'ERR_INVALID_REQUEST',
+            cause: err,
+          });
         }
-        if (err instanceof UnavailableError && this.stubs.length > 1) {
-          // Connect timeout: the request never left, so any call may go elsewhere.
-          tried ??= new Set();
-          tried.add(stub);
-          if (this.pick(tried)) continue;
-        }
-        throw withCallSite(err, site);
+        trace?.error(error);
       }
+      if (failover && this.stubs.length > 1) {
+        tried ??= new Set();
+        tried.add(stub);
+        if (this.pick(tried)) continue;
+      }
+      if (error instanceof JwtExpiredError && canRefresh && !refreshed && this.#session) {
+        refreshed = true;
+        try {
+          await this.refresh(gen, options, method.name, deadline);
+        } catch (refreshErr) {
+          throw withCallSite(refreshErr, site);
+        }
+        continue;
+      }
+      throw withCallSite(error, site);
     }
   }
 
-  #describe(tried: ReadonlySet<DgraphClientStub> | undefined): string {
-    return (tried ? [...tried] : this.stubs).map((s) => s.addr).join(', ');
+  #noStub(method: MethodDef<any, any>, tried: ReadonlySet<DgraphClientStub> | undefined): DbwireError {
+    if (this.stubs.every((s) => s.closed)) {
+      const which =
+        this.stubs.length === 1 ? `DgraphClientStub ${this.stubs[0]!.addr} is` : 'every DgraphClientStub is';
+      return new UsageError(`${method.name}: ${which} closed`, { code: 'ERR_CLOSED' });
+    }
+    const addrs = (tried ? [...tried] : this.stubs).map((s) => s.addr).join(', ');
+    return new UnavailableError(`${method.name}: no Dgraph alpha reachable (tried ${addrs})`);
   }
 
   /** Waits (bounded) for a not-yet-connected channel so calls to unreachable hosts never hang. */
@@ -263,32 +241,69 @@ export class Funnel {
     this.#jwtGen++;
   }
 
-  /**
-   * Refreshes the access JWT (single flight): with the refresh token, or, if that fails, with the
-   * user id and password of the last login. `seenGen` skips the refresh when another call already
-   * refreshed since the failing call started.
-   */
-  refresh(seenGen: number, options?: DgraphCallOptions): Promise<void> {
-    if (seenGen !== this.#jwtGen) return Promise.resolve();
-    this.#refreshing ??= this.#doRefresh(options).finally(() => {
-      this.#refreshing = undefined;
-    });
-    return this.#refreshing;
-  }
-
+  /** The login generation: pass it to `refresh()` so a refresh that already happened is not repeated. */
   get jwtGen(): number {
     return this.#jwtGen;
   }
 
-  async #doRefresh(options?: DgraphCallOptions): Promise<void> {
-    const session = this.#session;
-    if (!session)
-      throw new UsageError('retryLogin: not logged in (call login() first)', { code: 'ERR_NOT_LOGGED_IN' });
-    const callOpts: DgraphCallOptions = {
-      timeout: options?.timeout ?? 30,
-      signal: options?.signal,
-      credentials: options?.credentials,
-    };
+  /**
+   * Refreshes the access JWT (single flight): with the refresh token, or, if that fails, with the
+   * user id and password of the last login. `seenGen` skips the refresh when another call already
+   * refreshed since the failing call started. The refresh itself runs under its own timeout and no
+   * caller's signal; each caller waits for it only as long as its own `signal` and `deadline` (epoch
+   * ms) allow, so one caller giving up never fails the others.
+   */
+  async refresh(
+    seenGen: number,
+    options: DgraphCallOptions | undefined,
+    what: string,
+    deadline?: number,
+  ): Promise<void> {
+    if (seenGen !== this.#jwtGen) return;
+    if (!this.#session) {
+      throw new UsageError(`${what}: not logged in (call login() first)`, { code: 'ERR_NOT_LOGGED_IN' });
+    }
+    if (!this.#refreshing) {
+      const shared = this.#doRefresh(options?.credentials).finally(() => {
+        this.#refreshing = undefined;
+      });
+      // Every waiter may have given up by the time it settles: never an unhandled rejection.
+      shared.catch(() => {});
+      this.#refreshing = shared;
+    }
+    const shared = this.#refreshing;
+    const left =
+      deadline !== undefined
+        ? deadline - Date.now()
+        : options?.timeout !== undefined
+          ? options.timeout * 1000
+          : undefined;
+    const wait = new Deadline(
+      { timeout: left === undefined ? undefined : Math.max(0, left), signal: options?.signal },
+      `${what}: refreshing the access JWT`,
+    );
+    try {
+      wait.throwIfAborted();
+      await (wait.signal ? raceSignal(shared, wait.signal, () => wait.error()) : shared);
+    } catch (err) {
+      // This caller's own signal or deadline: its CancelledError / TimeoutError, as for any call.
+      if (wait.aborted) throw err;
+      // The shared refresh failed: a fresh error per waiter, so each carries its own caller's frames.
+      throw new JwtExpiredError(
+        `${what}: the access JWT expired and refreshing it failed: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
+    } finally {
+      wait.dispose();
+    }
+  }
+
+  async #doRefresh(credentials: grpc.CallCredentials | undefined): Promise<void> {
+    const session = this.#session!;
+    // Per-call credentials go along: they may be what lets the call through a proxy.
+    const callOpts: DgraphCallOptions = { timeout: REFRESH_TIMEOUT_S, credentials };
     let firstErr: unknown;
     if (session.refreshJwt) {
       try {
@@ -336,6 +351,7 @@ function invoke<Req, Res>(
       else resolve(value as Res);
     });
     if (signal) {
+      // Cancelling the gRPC call sends RST_STREAM(CANCEL): the server stops working on it too.
       onAbort = () => call.cancel();
       signal.addEventListener('abort', onAbort, { once: true });
     }
@@ -348,8 +364,8 @@ export function mergeMetadata(md: grpc.Metadata, init: MetadataInit): void {
     md.merge(init);
     return;
   }
-  const entries: Iterable<readonly [string, unknown]> = Array.isArray(init)
-    ? (init as ReadonlyArray<readonly [string, unknown]>)
+  const entries: Iterable<ReadonlyArray<unknown>> = Array.isArray(init)
+    ? (init as ReadonlyArray<ReadonlyArray<unknown>>)
     : Object.entries(init);
   for (const entry of entries) {
     if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string') {
@@ -357,7 +373,7 @@ export function mergeMetadata(md: grpc.Metadata, init: MetadataInit): void {
         code: 'ERR_INVALID_METADATA',
       });
     }
-    const [key, value] = entry;
+    const [key, value] = entry as [string, unknown];
     if (typeof value !== 'string' && !Buffer.isBuffer(value)) {
       throw new UsageError(`metadata "${key}" must be a string or Buffer`, { code: 'ERR_INVALID_METADATA' });
     }
@@ -372,22 +388,15 @@ export function mergeMetadata(md: grpc.Metadata, init: MetadataInit): void {
   }
 }
 
-/** The `namespace` claim of an access JWT (0 when absent or unreadable). */
+/** The `namespace` claim of an access JWT (0 when absent or unreadable). Signature not checked. */
 export function jwtNamespace(jwt: string): number {
-  const claims = jwtClaims(jwt);
-  const ns = claims?.namespace;
-  return typeof ns === 'number' ? ns : 0;
-}
-
-/** The payload of a JWT, or undefined when it is not one. Signature not checked (the server does). */
-export function jwtClaims(jwt: string): Record<string, unknown> | undefined {
   const part = jwt.split('.')[1];
-  if (!part) return undefined;
+  if (!part) return 0;
   try {
-    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const ns = (JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as { namespace?: unknown })
+      .namespace;
+    return typeof ns === 'number' ? ns : 0;
   } catch {
-    return undefined;
+    return 0;
   }
 }
-
-export type { GrpcServiceError };

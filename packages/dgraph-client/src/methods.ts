@@ -8,6 +8,8 @@ import { api } from './generated/api.js';
 export interface MethodDef<Req, Res> {
   /** RPC name, also used in error messages. */
   readonly name: string;
+  /** The operation as diagnostics events name it: the client/stub method's name (`query`, `login`). */
+  readonly op: string;
   readonly path: string;
   readonly serialize: (value: Req) => Buffer;
   readonly deserialize: (bytes: Buffer) => Res;
@@ -21,6 +23,7 @@ interface Codec<Req, Res> {
 }
 
 function def<Req, Res>(
+  op: string,
   name: string,
   reqType: Pick<Codec<Req, unknown>, 'encode'>,
   resType: Pick<Codec<unknown, Res>, 'decode'>,
@@ -28,6 +31,7 @@ function def<Req, Res>(
 ): MethodDef<Req, Res> {
   return {
     name,
+    op,
     path: `/api.Dgraph/${name}`,
     // protobufjs uses a Buffer-backed writer under Node, so finish() already returns a Buffer.
     serialize: (value: Req) => reqType.encode(value).finish() as Buffer,
@@ -37,31 +41,41 @@ function def<Req, Res>(
 }
 
 export const Methods = {
-  login: def<api.ILoginRequest, api.Response>('Login', api.LoginRequest, api.Response, true),
-  query: def<api.IRequest, api.Response>('Query', api.Request, api.Response, false),
-  alter: def<api.IOperation, api.Payload>('Alter', api.Operation, api.Payload, false),
-  commitOrAbort: def<api.ITxnContext, api.TxnContext>('CommitOrAbort', api.TxnContext, api.TxnContext, false),
-  checkVersion: def<api.ICheck, api.Version>('CheckVersion', api.Check, api.Version, true),
-  runDql: def<api.IRunDQLRequest, api.Response>('RunDQL', api.RunDQLRequest, api.Response, false),
+  login: def<api.ILoginRequest, api.Response>('login', 'Login', api.LoginRequest, api.Response, true),
+  query: def<api.IRequest, api.Response>('query', 'Query', api.Request, api.Response, false),
+  alter: def<api.IOperation, api.Payload>('alter', 'Alter', api.Operation, api.Payload, false),
+  commitOrAbort: def<api.ITxnContext, api.TxnContext>(
+    'commitOrAbort',
+    'CommitOrAbort',
+    api.TxnContext,
+    api.TxnContext,
+    false,
+  ),
+  checkVersion: def<api.ICheck, api.Version>('checkVersion', 'CheckVersion', api.Check, api.Version, true),
+  runDql: def<api.IRunDQLRequest, api.Response>('runDql', 'RunDQL', api.RunDQLRequest, api.Response, false),
   allocateIds: def<api.IAllocateIDsRequest, api.AllocateIDsResponse>(
+    'allocateIds',
     'AllocateIDs',
     api.AllocateIDsRequest,
     api.AllocateIDsResponse,
     false,
   ),
   createNamespace: def<api.ICreateNamespaceRequest, api.CreateNamespaceResponse>(
+    'createNamespace',
     'CreateNamespace',
     api.CreateNamespaceRequest,
     api.CreateNamespaceResponse,
     false,
   ),
   dropNamespace: def<api.IDropNamespaceRequest, api.DropNamespaceResponse>(
+    'dropNamespace',
     'DropNamespace',
     api.DropNamespaceRequest,
     api.DropNamespaceResponse,
     false,
   ),
   listNamespaces: def<api.IListNamespacesRequest, api.ListNamespacesResponse>(
+    'listNamespaces',
     'ListNamespaces',
     api.ListNamespacesRequest,
     api.ListNamespacesResponse,

@@ -1,6 +1,8 @@
-import { type CredentialsProvider, type TlsOptions, UsageError } from '@dbwire/core';
+import { type CredentialsProvider, captureCallSite, type TlsOptions, UsageError } from '@dbwire/core';
 import * as grpc from '@grpc/grpc-js';
+import { Funnel } from './funnel.js';
 import { type api, type MethodDef, Methods } from './methods.js';
+import type { DgraphCallOptions } from './types.js';
 
 /** Options of one stub: grpc-js channel options plus a few of dbwire's own. */
 export interface DgraphClientStubOptions extends grpc.ChannelOptions {
@@ -35,6 +37,7 @@ export class DgraphClientStub {
   /** @internal epoch ms until which the funnel avoids this stub after it was unreachable. */
   downUntil = 0;
   #closed = false;
+  #ownFunnel: Funnel | undefined;
 
   constructor(
     addr = 'localhost:9080',
@@ -171,32 +174,40 @@ export class DgraphClientStub {
     });
   }
 
-  // The raw RPCs, as pydgraph's stub has them (no login handling: use DgraphClient for that).
+  // The raw RPCs, as pydgraph's stub has them, with its per-call `timeout`, `metadata` and
+  // `credentials` (plus `signal`). They go through the same funnel as the client's calls (deadline,
+  // connect timeout, typed errors, caller frames, diagnostics) but hold no login session: the
+  // access JWT, if any, is the caller's to pass in `metadata`; use DgraphClient for login handling.
 
-  login(request: api.ILoginRequest, metadata = new grpc.Metadata()): Promise<api.Response> {
-    return this.#call(Methods.login, request, metadata);
+  /** pydgraph's `stub.login(login_req, timeout, metadata, credentials)`: the raw Login RPC. */
+  login(request: api.ILoginRequest, options?: DgraphCallOptions): Promise<api.Response> {
+    return this.#funnel().call(Methods.login, request, options, captureCallSite(this.login));
   }
 
-  alter(operation: api.IOperation, metadata = new grpc.Metadata()): Promise<api.Payload> {
-    return this.#call(Methods.alter, operation, metadata);
+  /** pydgraph's `stub.alter(operation, ...)`: the raw Alter RPC. */
+  alter(operation: api.IOperation, options?: DgraphCallOptions): Promise<api.Payload> {
+    return this.#funnel().call(Methods.alter, operation, options, captureCallSite(this.alter));
   }
 
-  query(request: api.IRequest, metadata = new grpc.Metadata()): Promise<api.Response> {
-    return this.#call(Methods.query, request, metadata);
+  /** pydgraph's `stub.query(req, ...)`: the raw Query RPC (queries, mutations, upserts). */
+  query(request: api.IRequest, options?: DgraphCallOptions): Promise<api.Response> {
+    return this.#funnel().call(Methods.query, request, options, captureCallSite(this.query));
   }
 
-  commitOrAbort(context: api.ITxnContext, metadata = new grpc.Metadata()): Promise<api.TxnContext> {
-    return this.#call(Methods.commitOrAbort, context, metadata);
+  /** pydgraph's `stub.commit_or_abort(txn_context, ...)`: the raw CommitOrAbort RPC. */
+  commitOrAbort(context: api.ITxnContext, options?: DgraphCallOptions): Promise<api.TxnContext> {
+    return this.#funnel().call(Methods.commitOrAbort, context, options, captureCallSite(this.commitOrAbort));
   }
 
-  checkVersion(metadata = new grpc.Metadata()): Promise<api.Version> {
-    return this.#call(Methods.checkVersion, {}, metadata);
+  /** pydgraph's `stub.check_version(check, ...)`: the raw CheckVersion RPC. */
+  checkVersion(options?: DgraphCallOptions): Promise<api.Version> {
+    return this.#funnel().call(Methods.checkVersion, {}, options, captureCallSite(this.checkVersion));
   }
 
-  #call<Req, Res>(method: MethodDef<Req, Res>, request: Req, metadata: grpc.Metadata): Promise<Res> {
-    return new Promise((resolve, reject) => {
-      this.unary(method, request, metadata, {}, (err, value) => (err ? reject(err) : resolve(value as Res)));
-    });
+  /** A session-less funnel over this stub alone, made on the first raw call. */
+  #funnel(): Funnel {
+    this.#ownFunnel ??= new Funnel([this]);
+    return this.#ownFunnel;
   }
 }
 

@@ -1,4 +1,4 @@
-import { type CallSite, captureCallSite, UsageError, withCallSite } from '@dbwire/core';
+import { type CallSite, captureCallSite, stripUndefined, UsageError, withCallSite } from '@dbwire/core';
 import type { DgraphClient } from './client.js';
 import { ReadOnlyError, TransactionError, TxnFinishedError } from './errors.js';
 import type { Funnel } from './funnel.js';
@@ -29,8 +29,11 @@ export interface QueryOptions extends DgraphCallOptions {
   respFormat?: RespFormat;
 }
 
-/** `txn.mutate({...})`: the mutation's content plus per-call options (pydgraph's keyword arguments). */
-export interface MutateOptions extends DgraphCallOptions {
+/**
+ * The content of a mutation as keyword-style options (pydgraph's `create_mutation` arguments): a
+ * prepared `mutation` to start from, JSON values (`setObj`, `delObj`), N-Quads, a condition.
+ */
+export interface CreateMutationOptions {
   mutation?: Mutation;
   /** Any JSON-serialisable value to set. */
   setObj?: unknown;
@@ -42,15 +45,25 @@ export interface MutateOptions extends DgraphCallOptions {
   commitNow?: boolean;
 }
 
-export interface CreateMutationOptions {
-  mutation?: Mutation;
-  setObj?: unknown;
-  delObj?: unknown;
-  setNquads?: Bytes;
-  delNquads?: Bytes;
-  cond?: string;
-  commitNow?: boolean;
-}
+/** `txn.mutate({...})`: the mutation's content plus per-call options (pydgraph's keyword arguments). */
+export interface MutateOptions extends CreateMutationOptions, DgraphCallOptions {}
+
+/** Every key `mutate()` accepts; the compiler keeps it in step with `MutateOptions`. */
+const MUTATE_KEYS: ReadonlySet<string> = new Set(
+  Object.keys({
+    mutation: true,
+    setObj: true,
+    delObj: true,
+    setNquads: true,
+    delNquads: true,
+    cond: true,
+    commitNow: true,
+    timeout: true,
+    signal: true,
+    metadata: true,
+    credentials: true,
+  } satisfies Record<keyof MutateOptions, true>),
+);
 
 export interface CreateRequestOptions {
   query?: string;
@@ -376,12 +389,6 @@ export class Txn {
   }
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
-  return out;
-}
-
 function jsonBytes(what: string, value: unknown): Buffer {
   let text: string | undefined;
   try {
@@ -433,20 +440,6 @@ function normalizeMutation(m: Mutation): void {
   if (typeof anyM.setNquads === 'string') m.setNquads = Buffer.from(anyM.setNquads);
   if (typeof anyM.delNquads === 'string') m.delNquads = Buffer.from(anyM.delNquads);
 }
-
-const MUTATE_KEYS = new Set([
-  'mutation',
-  'setObj',
-  'delObj',
-  'setNquads',
-  'delNquads',
-  'cond',
-  'commitNow',
-  'timeout',
-  'signal',
-  'metadata',
-  'credentials',
-]);
 
 function checkMutateOptions(opts: object): void {
   if (typeof opts !== 'object' || opts === null) {

@@ -7,6 +7,7 @@ export type ServerName =
   | 'bolt-auth'
   | 'dgraph'
   | 'dgraph-acl'
+  | 'dgraph-tls'
   | 'weaviate'
   | 'weaviate-auth'
   | 'arango-replay';

@@ -3,10 +3,12 @@ import { useServer } from '@dbwire/test-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AbortedError,
+  api,
   CancelledError,
   DbwireError,
   DgraphClient,
   DgraphClientStub,
+  DgraphServerError,
   grpc,
   Mutation,
   Operation,
@@ -18,6 +20,14 @@ import {
   UsageError,
 } from '../../src/index.js';
 import { holdServerLock } from './server-lock.js';
+import { startGrpcProxy } from './tls-proxy.js';
+
+const QUERY = '/api.Dgraph/Query';
+
+async function waitFor(cond: () => boolean, ms = 3_000): Promise<void> {
+  for (const until = Date.now() + ms; !cond() && Date.now() < until; )
+    await new Promise((r) => setTimeout(r, 20));
+}
 
 // Every predicate of this file carries a random suffix, so suites sharing the server never collide
 // and nothing here drops data it does not own.
@@ -103,6 +113,20 @@ describe('mutations and queries', () => {
     expect(await names('Bob')).toEqual([]);
   });
 
+  it('delNquads deletes exactly the triple it names', async () => {
+    const res = await client.txn().mutate({
+      setNquads: `_:a <${NAME}> "DelA" .\n_:a <${AGE}> "7" .\n_:b <${NAME}> "DelB" .`,
+      commitNow: true,
+    });
+    const a = res.uids.a!;
+    await client.txn().mutate({ delNquads: `<${a}> <${NAME}> * .`, commitNow: true });
+    expect(await names('DelA')).toEqual([]);
+    expect(await names('DelB')).toHaveLength(1);
+    // Only the named predicate went: the node keeps its age.
+    const left = await client.txn({ readOnly: true }).query(`{ q(func: uid(${a})) { ${AGE} } }`);
+    expect(left.data.q).toEqual([{ [AGE]: 7 }]);
+  });
+
   it('createMutation + createRequest + doRequest, commitNow finishes the txn', async () => {
     const txn = client.txn();
     const mutation = txn.createMutation({ setNquads: `_:d <${NAME}> "Dave" .` });
@@ -168,7 +192,7 @@ describe('upserts', () => {
       }),
     );
     // Dgraph allocates a fresh node for an empty uid() variable: exactly one, never touching others.
-    expect((await names('Nobody')).length).toBeLessThanOrEqual(1);
+    expect(await names('Nobody')).toHaveLength(1);
     expect(await names('Up2')).toHaveLength(1);
   });
 
@@ -267,6 +291,26 @@ describe('transactions', () => {
     expect(() => client.txn({ bestEffort: true })).toThrowError(/read-only/);
   });
 
+  it('bestEffort and readOnly are on the wire (the request as the server receives it)', async () => {
+    const proxy = await startGrpcProxy(addr, { tls: false });
+    const viaProxy = new DgraphClient(new DgraphClientStub(`127.0.0.1:${proxy.port}`));
+    try {
+      const res = await viaProxy
+        .txn({ readOnly: true, bestEffort: true })
+        .query(`{ all(func: eq(${NAME}, "Carol")) { ${NAME} } }`);
+      expect(res.data.all).toEqual([{ [NAME]: 'Carol' }]);
+      await viaProxy.txn({ readOnly: true }).query(`{ all(func: eq(${NAME}, "Carol")) { uid } }`);
+      const sent = proxy.calls.map((c) => api.Request.decode(c.body));
+      expect(sent.map((r) => [r.readOnly, r.bestEffort])).toEqual([
+        [true, true],
+        [true, false],
+      ]);
+    } finally {
+      viaProxy.close();
+      await proxy.close();
+    }
+  });
+
   it('await using discards automatically', async () => {
     let txnRef: Txn | undefined;
     {
@@ -280,9 +324,15 @@ describe('transactions', () => {
 
   it('async variants and handle*Future helpers', async () => {
     const payload = await DgraphClient.handleAlterFuture(
-      client.asyncAlter(new Operation({ schema: `${NAME}: string @index(exact) .` })),
+      client.asyncAlter(new Operation({ schema: `${NAME}: string @index(exact, term) .` })),
     );
-    expect(payload).toBeDefined();
+    expect(payload).toBeInstanceOf(api.Payload);
+    const tokenizers = async () =>
+      (await client.txn({ readOnly: true }).query(`schema(pred: [${NAME}]) { tokenizer }`)).data.schema[0]
+        .tokenizer;
+    expect(await tokenizers()).toEqual(['exact', 'term']);
+    await client.alter(new Operation({ schema: `${NAME}: string @index(exact) .` }));
+    expect(await tokenizers()).toEqual(['exact']);
     const txn = client.txn();
     const future = txn.asyncMutation({ setNquads: `_:f <${NAME}> "Future" .` });
     await Txn.handleMutateFuture(txn, future, false);
@@ -295,7 +345,8 @@ describe('transactions', () => {
 
 describe('per-call options', () => {
   it('metadata (auth-token) and call credentials are accepted per call', async () => {
-    const metadata: Array<[string, string]> = [['auth-token', 'the-auth-token-value']];
+    // The seed's form, no annotation: pairs inferred as string[][].
+    const metadata = [['auth-token', 'the-auth-token-value']];
     await client.alter(new Operation({ schema: `${AGE}: int .` }), { metadata });
     const callCreds = grpc.credentials.createFromMetadataGenerator((_ctx, cb) => {
       const md = new grpc.Metadata();
@@ -319,6 +370,82 @@ describe('per-call options', () => {
       client.txn({ readOnly: true }).query(slow, { signal: controller.signal }),
     ).rejects.toBeInstanceOf(CancelledError);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('abort of a call in flight: CancelledError, and the server-side stream is cancelled', async () => {
+    // The proxy holds Dgraph's answer for 5 s, so the call is on the server when the caller aborts.
+    const proxy = await startGrpcProxy(addr, { tls: false, delayMs: () => 5_000 });
+    const viaProxy = new DgraphClient(new DgraphClientStub(`127.0.0.1:${proxy.port}`));
+    try {
+      const controller = new AbortController();
+      const seen = proxy.nextCall(QUERY);
+      const started = Date.now();
+      const call = viaProxy
+        .txn({ readOnly: true })
+        .query(`{ q(func: has(${NAME})) { uid } }`, { signal: controller.signal })
+        .catch((e: unknown) => e);
+      const onServer = await seen;
+      controller.abort();
+      const err = await call;
+      expect(err).toBeInstanceOf(CancelledError);
+      expect((err as Error).stack).toContain('called from');
+      expect(Date.now() - started).toBeLessThan(2_000);
+      await waitFor(() => onServer.clientReset !== undefined);
+      // RST_STREAM(CANCEL) from the client, passed on to the alpha's still-open stream.
+      expect(onServer.clientReset).toBe(8);
+      expect(onServer.resetForwarded).toBe(true);
+      expect(onServer.answered).toBe(false);
+
+      // AbortSignal.timeout() firing while the call is in flight: TimeoutError.
+      const timed = await viaProxy
+        .txn({ readOnly: true })
+        .query(`{ q(func: has(${NAME})) { uid } }`, { signal: AbortSignal.timeout(300) })
+        .catch((e: unknown) => e);
+      expect(timed).toBeInstanceOf(TimeoutError);
+    } finally {
+      viaProxy.close();
+      await proxy.close();
+    }
+  });
+
+  it('withTxn({ signal }) cancels the transaction call in flight, not only the retry loop', async () => {
+    const proxy = await startGrpcProxy(addr, { tls: false, delayMs: () => 5_000 });
+    const viaProxy = new DgraphClient(new DgraphClientStub(`127.0.0.1:${proxy.port}`));
+    try {
+      const controller = new AbortController();
+      const seen = proxy.nextCall(QUERY);
+      const started = Date.now();
+      const run = viaProxy
+        .withTxn((txn) => txn.query(`{ q(func: has(${NAME})) { uid } }`), {}, { signal: controller.signal })
+        .catch((e: unknown) => e);
+      const onServer = await seen;
+      controller.abort();
+      expect(await run).toBeInstanceOf(CancelledError);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      await waitFor(() => onServer.clientReset !== undefined);
+      expect(onServer.clientReset).toBe(8);
+    } finally {
+      viaProxy.close();
+      await proxy.close();
+    }
+  });
+
+  it('raw stub calls: per-call timeout, typed errors with caller frames', async () => {
+    const stub = new DgraphClientStub(addr);
+    try {
+      expect((await stub.checkVersion({ timeout: 5 })).tag).toMatch(/^v25\./);
+      const bad = await stub.alter({ schema: `${NAME}: strin .` }).catch((e: unknown) => e);
+      expect(bad).toBeInstanceOf(DgraphServerError);
+      expect((bad as Error).stack).toContain('called from');
+      const slow = await stub
+        .query({ query: `{ q(func: has(${NAME})) { uid } }`, readOnly: true }, { timeout: 0.001 })
+        .catch((e: unknown) => e);
+      expect(slow).toBeInstanceOf(TimeoutError);
+      await expect(stub.checkVersion({ timeout: -1 })).rejects.toMatchObject({ code: 'ERR_INVALID_TIMEOUT' });
+    } finally {
+      stub.close();
+    }
+    await expect(stub.checkVersion()).rejects.toMatchObject({ code: 'ERR_CLOSED' });
   });
 
   it('transaction-level defaults apply to every call of the txn', async () => {

@@ -3,17 +3,19 @@ import { createServer, type Server, type Socket, connect as tcpConnect } from 'n
 import { useServer } from '@dbwire/test-servers';
 import { onTestFinished as after, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CancelledError,
   ConnectionError,
-  DbwireError,
   DgraphClient,
   DgraphClientStub,
   DgraphServerError,
   Operation,
+  TimeoutError,
   TxnFinishedError,
   UnavailableError,
   UsageError,
 } from '../../src/index.js';
 import { holdServerLock } from './server-lock.js';
+import { startGrpcProxy } from './tls-proxy.js';
 
 const sfx = randomBytes(4).toString('hex');
 const NAME = `ename_${sfx}`;
@@ -106,13 +108,38 @@ describe('bad input → typed errors, no hang', () => {
     expect(err).toBeInstanceOf(DgraphServerError);
   });
 
-  it('bad arguments are UsageErrors before any I/O', async () => {
-    await expect(client.txn().query(42 as never)).rejects.toBeInstanceOf(UsageError);
-    await expect(client.alter({ schema: 5 } as never)).rejects.toBeInstanceOf(UsageError);
-    await expect(client.runDql('')).rejects.toBeInstanceOf(UsageError);
-    await expect(
-      client.txn().query('{ q(func: has(x)) { uid } }', { timeout: Number.NaN }),
-    ).rejects.toBeInstanceOf(UsageError);
+  it('bad arguments are UsageErrors with a specific code, before any I/O, with the caller frames', async () => {
+    const proxy = await startGrpcProxy(addr, { tls: false });
+    const c = new DgraphClient(new DgraphClientStub(`127.0.0.1:${proxy.port}`));
+    try {
+      const bad: Array<[() => Promise<unknown>, string]> = [
+        [() => c.txn().query(42 as never), 'ERR_INVALID_ARGUMENT'],
+        [() => c.alter({ schema: 5 } as never), 'ERR_INVALID_ARGUMENT'],
+        [() => c.alter({ schema_: 'x' } as never), 'ERR_UNKNOWN_OPTION'],
+        [() => c.runDql(''), 'ERR_INVALID_ARGUMENT'],
+        [() => c.runDql('{ q() }', { respFormat: 'XML' as never }), 'ERR_INVALID_ARGUMENT'],
+        [() => c.txn().query('{ q(func: has(x)) { uid } }', { timeout: Number.NaN }), 'ERR_INVALID_TIMEOUT'],
+        [() => c.login('groot', 'pw', -1), 'ERR_INVALID_ARGUMENT'],
+        [() => c.dropPredicate(''), 'ERR_INVALID_ARGUMENT'],
+        [() => c.dropType(''), 'ERR_INVALID_ARGUMENT'],
+        [() => c.setSchema(''), 'ERR_INVALID_ARGUMENT'],
+        [() => c.allocateUids(0), 'ERR_INVALID_ARGUMENT'],
+        [() => c.txn().mutate({ set_obj: {} } as never), 'ERR_UNKNOWN_OPTION'],
+        [() => c.txn().mutate({}), 'ERR_EMPTY_MUTATION'],
+        [() => c.txn().query('{}', { metadata: [['k']] }), 'ERR_INVALID_METADATA'],
+        [() => c.retryLogin(), 'ERR_NOT_LOGGED_IN'],
+      ];
+      for (const [call, code] of bad) {
+        const err = await call().catch((e: unknown) => e);
+        expect(err, code).toBeInstanceOf(UsageError);
+        expect((err as UsageError).code).toBe(code);
+        expect((err as Error).stack).toContain('errors.test.ts');
+      }
+      expect(proxy.calls).toEqual([]);
+    } finally {
+      c.close();
+      await proxy.close();
+    }
   });
 
   it("wrong port (Dgraph's HTTP port) → ConnectionError with a gRPC-port hint", async () => {
@@ -175,13 +202,15 @@ describe('several stubs', () => {
     const multi = new DgraphClient(viaProxy, direct);
     try {
       for (let i = 0; i < 4; i++) expect(await multi.checkVersion()).toMatch(/^v/);
+      const q = `{ q(func: has(${NAME})) { count(uid) } }`;
+      const expected = (await client.txn({ readOnly: true }).query(q)).data;
       await fwd.stop();
       // Reads fail over at once (safe to resend); the failure marks the stopped stub down, so the
       // writes and commits that follow go to the live alpha. (A write in flight at the very moment
       // a connection drops is not resent: it may have been applied.)
       for (let i = 0; i < 4; i++) {
-        const res = await multi.txn({ readOnly: true }).query(`{ q(func: has(${NAME})) { count(uid) } }`);
-        expect(res.data.q).toBeDefined();
+        const res = await multi.txn({ readOnly: true }).query(q);
+        expect(res.data).toEqual(expected);
       }
       for (let i = 0; i < 6; i++) {
         await multi.txn().mutate({ setObj: { [NAME]: `multi-${i}` }, commitNow: true });
@@ -200,6 +229,22 @@ describe('several stubs', () => {
     expect(viaProxy.closed && direct.closed).toBe(true);
   });
 
+  it('spreads calls over stubs round-robin: 9 calls over 3 alphas are 3 on each', async () => {
+    const proxies = await Promise.all([0, 1, 2].map(() => startGrpcProxy(addr, { tls: false })));
+    const multi = new DgraphClient(...proxies.map((p) => new DgraphClientStub(`127.0.0.1:${p.port}`)));
+    try {
+      for (let i = 0; i < 6; i++) expect(await multi.checkVersion()).toMatch(/^v25/);
+      for (let i = 0; i < 3; i++)
+        await multi.txn({ readOnly: true }).query(`{ q(func: has(${NAME})) { uid } }`);
+      expect(proxies.map((p) => p.calls.map((c) => c.path))).toEqual(
+        Array(3).fill(['/api.Dgraph/CheckVersion', '/api.Dgraph/CheckVersion', '/api.Dgraph/Query']),
+      );
+    } finally {
+      multi.close();
+      await Promise.all(proxies.map((p) => p.close()));
+    }
+  });
+
   it('a client whose stubs are all closed refuses calls with UsageError', async () => {
     const s = new DgraphClientStub(addr);
     const c = new DgraphClient(s);
@@ -209,15 +254,20 @@ describe('several stubs', () => {
 });
 
 describe('cancellation while connecting', () => {
-  it('an AbortSignal ends a call still waiting for its connection', async () => {
+  it('an AbortSignal ends a call still waiting for its connection (AbortSignal.timeout → TimeoutError)', async () => {
     const silent = await silentHost();
     after(silent.close);
     const dead = new DgraphClient(new DgraphClientStub(silent.addr, undefined, { connectTimeout: 30 }));
     try {
       const started = Date.now();
       const err = await dead.checkVersion({ signal: AbortSignal.timeout(300) }).catch((e: unknown) => e);
-      expect(DbwireError.is(err)).toBe(true);
+      expect(err).toBeInstanceOf(TimeoutError);
       expect(Date.now() - started).toBeLessThan(5_000);
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 300);
+      const cancelled = await dead.checkVersion({ signal: controller.signal }).catch((e: unknown) => e);
+      expect(cancelled).toBeInstanceOf(CancelledError);
+      expect((cancelled as Error).stack).toContain('called from');
     } finally {
       dead.close();
     }

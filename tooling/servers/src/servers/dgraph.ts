@@ -8,8 +8,17 @@
  * | 'dgraph'     | alpha   | 9080 | 8080 | 7080     | no ACL                                     |
  * | 'dgraph-acl' | zero    | 5180 | 6180 |          | port offset 100 (`-o 100`)                 |
  * | 'dgraph-acl' | alpha   | 9180 | 8180 | 7180     | ACL on: groot/password, access JWT TTL 5 s |
+ * | 'dgraph-tls' | zero    | 5280 | 6280 |          | port offset 200                            |
+ * | 'dgraph-tls' | alpha   | 9280 | 8280 | 7280     | Dgraph's own TLS, client cert REQUIRED     |
  *
- * Docker mode: `DGRAPH_GRPC` (+ `DGRAPH_HTTP`) for 'dgraph', `DGRAPH_ACL_GRPC` for 'dgraph-acl'.
+ * 'dgraph-tls' serves gRPC and HTTP over TLS with a throwaway CA made at start (openssl) and requires
+ * and verifies a client certificate (`--tls client-auth-type=REQUIREANDVERIFY`): mutual TLS. Its info
+ * has `caFile`, `clientCertFile`, `clientKeyFile` (PEM paths) and `otherCaFile` (a CA that signed
+ * nothing the server trusts).
+ *
+ * Docker mode: `DGRAPH_GRPC` (+ `DGRAPH_HTTP`) for 'dgraph', `DGRAPH_ACL_GRPC` for 'dgraph-acl',
+ * `DGRAPH_TLS_GRPC` + `DGRAPH_TLS_CA_FILE`, `DGRAPH_TLS_CLIENT_CERT_FILE`, `DGRAPH_TLS_CLIENT_KEY_FILE`
+ * for 'dgraph-tls'.
  *
  * Build: `go install …/dgraph@v25.4.0` does not work through the proxy (it answers 403 for
  * github.com/dgraph-io/gqlgen@v1.0.0, a dependency), so tooling/servers/go/dgraph holds a wrapper module
@@ -17,7 +26,7 @@
  * there. The build is skipped when `dgraph version` already reports the pinned tag.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
@@ -45,6 +54,90 @@ interface Layout {
   name: ServerName;
   offset: number;
   acl: boolean;
+  /** Dgraph's own TLS on gRPC and HTTP, with a required client certificate. */
+  tls?: boolean;
+}
+
+/** Where 'dgraph-tls' keeps its throwaway CA, server and client certificates. */
+const tlsFiles = (name: ServerName) => {
+  const dir = join(runDir(name), 'tls');
+  const f = (n: string) => join(dir, n);
+  return {
+    dir,
+    caFile: f('ca.crt'),
+    caKey: f('ca.key'),
+    serverCert: f('node.crt'),
+    serverKey: f('node.key'),
+    clientCertFile: f('client.crt'),
+    clientKeyFile: f('client.key'),
+    otherCaFile: f('other-ca.crt'),
+  };
+};
+
+/** A CA, a server certificate for localhost/127.0.0.1 and a client certificate, all signed by the CA. */
+function makeTlsFiles(name: ServerName): void {
+  const t = tlsFiles(name);
+  rmSync(t.dir, { recursive: true, force: true });
+  ensureDir(t.dir);
+  const ssl = (args: string[]) => run('openssl', args, { cwd: t.dir });
+  const selfSigned = (key: string, crt: string, cn: string) =>
+    ssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      crt,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${cn}`,
+    ]);
+  selfSigned(t.caKey, t.caFile, 'dbwire dgraph-tls CA');
+  selfSigned(join(t.dir, 'other-ca.key'), t.otherCaFile, 'dbwire untrusted CA');
+  const signed = (key: string, crt: string, cn: string, ext: string) => {
+    const csr = `${crt}.csr`;
+    const extFile = `${crt}.ext`;
+    writeFileSync(extFile, `${ext}\n`);
+    ssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', csr, '-subj', `/CN=${cn}`]);
+    ssl([
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      t.caFile,
+      '-CAkey',
+      t.caKey,
+      '-CAcreateserial',
+      '-out',
+      crt,
+      '-days',
+      '2',
+      '-extfile',
+      extFile,
+    ]);
+  };
+  signed(
+    t.serverKey,
+    t.serverCert,
+    'localhost',
+    'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth',
+  );
+  signed(t.clientKeyFile, t.clientCertFile, 'dbwire-client', 'extendedKeyUsage=clientAuth');
+}
+
+/** gRPC channel credentials for 'dgraph-tls' (verify the server, present the client certificate). */
+function tlsCredentials(name: ServerName): grpc.ChannelCredentials {
+  const t = tlsFiles(name);
+  return grpc.credentials.createSsl(
+    readFileSync(t.caFile),
+    readFileSync(t.clientKeyFile),
+    readFileSync(t.clientCertFile),
+  );
 }
 
 const ports = (offset: number) => ({
@@ -172,8 +265,14 @@ function readBytesField(buf: Buffer, field: number): Buffer | undefined {
   return undefined;
 }
 
-function unary(address: string, method: string, request: Buffer, timeoutMs = 3000): Promise<Buffer> {
-  const client = new grpc.Client(address, grpc.credentials.createInsecure());
+function unary(
+  address: string,
+  method: string,
+  request: Buffer,
+  timeoutMs = 3000,
+  credentials = grpc.credentials.createInsecure(),
+): Promise<Buffer> {
+  const client = new grpc.Client(address, credentials);
   return new Promise<Buffer>((resolvePromise, reject) => {
     client.makeUnaryRequest(
       method,
@@ -191,8 +290,11 @@ function unary(address: string, method: string, request: Buffer, timeoutMs = 300
 }
 
 /** `api.Dgraph/CheckVersion`: the server's version tag. */
-export async function dgraphCheckVersion(address: string): Promise<string> {
-  const res = await unary(address, '/api.Dgraph/CheckVersion', Buffer.alloc(0));
+export async function dgraphCheckVersion(
+  address: string,
+  credentials?: grpc.ChannelCredentials,
+): Promise<string> {
+  const res = await unary(address, '/api.Dgraph/CheckVersion', Buffer.alloc(0), 3000, credentials);
   return readBytesField(res, 1)?.toString('utf8') ?? '';
 }
 
@@ -224,6 +326,17 @@ function localInfo(layout: Layout): ServerInfo {
     info.user = ACL_USER;
     info.password = ACL_PASSWORD;
     info.accessTtlMs = DGRAPH_ACL_ACCESS_TTL_MS;
+  }
+  if (layout.tls) {
+    const t = tlsFiles(layout.name);
+    // By name: the server certificate is for localhost, and TLS server names must not be IPs.
+    info.endpoints = [`localhost:${p.grpc}`];
+    info.grpc = `localhost:${p.grpc}`;
+    info.http = `https://localhost:${p.http}`;
+    info.caFile = t.caFile;
+    info.clientCertFile = t.clientCertFile;
+    info.clientKeyFile = t.clientKeyFile;
+    info.otherCaFile = t.otherCaFile;
   }
   return info;
 }
@@ -284,6 +397,14 @@ async function startDgraph(layout: Layout, log: Logger): Promise<void> {
     'size-mb=512;',
     ...common,
   ];
+  if (layout.tls) {
+    makeTlsFiles(layout.name);
+    const t = tlsFiles(layout.name);
+    alphaArgs.push(
+      '--tls',
+      `ca-cert=${t.caFile}; server-cert=${t.serverCert}; server-key=${t.serverKey}; client-auth-type=REQUIREANDVERIFY; use-system-ca=false;`,
+    );
+  }
   if (layout.acl) {
     const secret = join(data, 'acl-secret');
     writeFileSync(secret, randomBytes(32).toString('hex'), { mode: 0o600 });
@@ -298,8 +419,14 @@ async function startDgraph(layout: Layout, log: Logger): Promise<void> {
 
 async function dgraphReady(layout: Layout): Promise<boolean> {
   const p = ports(layout.offset);
-  if (!(await httpOk(`http://127.0.0.1:${p.http}/health`))) return false;
   const address = `127.0.0.1:${p.grpc}`;
+  // TLS with a required client certificate covers HTTP too: probe gRPC with the client certificate.
+  if (layout.tls) {
+    // By name: the server certificate is for localhost, and TLS server names must not be IPs.
+    const tag = await dgraphCheckVersion(`localhost:${p.grpc}`, tlsCredentials(layout.name));
+    return tag.startsWith('v');
+  }
+  if (!(await httpOk(`http://127.0.0.1:${p.http}/health`))) return false;
   // With ACL, groot appears a few seconds after the alpha turns healthy: Login is the real probe.
   if (layout.acl) await dgraphLogin(address, ACL_USER, ACL_PASSWORD);
   else await dgraphCheckVersion(address);
@@ -362,5 +489,23 @@ export const dgraphServers: ServerDef[] = [
       };
     },
     ['DGRAPH_ACL_GRPC'],
+  ),
+  makeDef(
+    { name: 'dgraph-tls', offset: 200, acl: false, tls: true },
+    `Dgraph ${DGRAPH_VERSION} zero + alpha with its own TLS and required client certificates (gRPC 9280)`,
+    () => {
+      const grpcAddr = process.env.DGRAPH_TLS_GRPC;
+      if (!grpcAddr) return undefined;
+      const files = {
+        caFile: process.env.DGRAPH_TLS_CA_FILE,
+        clientCertFile: process.env.DGRAPH_TLS_CLIENT_CERT_FILE,
+        clientKeyFile: process.env.DGRAPH_TLS_CLIENT_KEY_FILE,
+      };
+      for (const [k, v] of Object.entries(files)) {
+        if (!v) throw new Error(`DGRAPH_TLS_GRPC is set without the ${k} env var (DGRAPH_TLS_*_FILE)`);
+      }
+      return { name: 'dgraph-tls', external: true, endpoints: [grpcAddr], grpc: grpcAddr, ...files };
+    },
+    ['DGRAPH_TLS_GRPC', 'DGRAPH_TLS_CA_FILE', 'DGRAPH_TLS_CLIENT_CERT_FILE', 'DGRAPH_TLS_CLIENT_KEY_FILE'],
   ),
 ];
