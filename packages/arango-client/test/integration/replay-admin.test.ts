@@ -763,6 +763,25 @@ describe.skipIf(server.external)(
       }
     });
 
+    it('administration calls queue in a batch ("requests" mode, as on 3.12) and decode on commit', async () => {
+      exec.served.length = 0;
+      const batchDb = db.beginBatchExecution({ mode: 'requests' });
+      expect(batchDb.context).toBe('batch');
+      const users = await batchDb.users();
+      const missing = await batchDb.deleteTask('NoTaskWithThatName', { ignoreMissing: true });
+      const lastTick = await batchDb.wal.lastTick();
+      expect(exec.served).toEqual([]);
+      await batchDb.commit();
+      expect(exec.served).toEqual([
+        'RestFetchAllUser_single#0',
+        'RestTasksDeleteFail_single#0',
+        'RestWalAccessFirstTick_single#0',
+      ]);
+      expect((await users.result()).map((u) => u.username)).toEqual(['tester', 'admin', 'root']);
+      expect(await missing.result()).toBe(false);
+      expect((await lastTick.result()).tick).toBe('184777');
+    });
+
     it('every recording of these areas is replayed or listed with a reason', () => {
       const missing = recorded
         .map((e) => `${e.key}#${e.seq}`)
