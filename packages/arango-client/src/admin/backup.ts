@@ -15,7 +15,7 @@ import {
 } from './errors.js';
 import { pick, required } from './util.js';
 
-/** Options of `upload` and `download`: start a transfer, or ask about / abort a running one. */
+/** Options of `upload` and `download` (python-arango's keyword arguments): start a transfer, or ask about / abort a running one. */
 export interface BackupTransferOptions extends CallOptions {
   /** The backup to transfer (starts a transfer). */
   backupId?: string;
@@ -23,17 +23,18 @@ export interface BackupTransferOptions extends CallOptions {
   repository?: string;
   /** rclone configuration of the repository (with `backupId`). */
   config?: Record<string, unknown>;
-  /** A running transfer's id: its progress, or abort it with `abort`. */
-  transferId?: string;
+  /** Abort the running transfer named by `uploadId` / `downloadId`. */
   abort?: boolean;
 }
 
-function transferBody(o: BackupTransferOptions, idField: 'uploadId' | 'downloadId'): Record<string, unknown> {
+function transferBody(
+  o: BackupTransferOptions,
+  idField: 'uploadId' | 'downloadId',
+  transferId: string | undefined,
+): Record<string, unknown> {
+  if (o?.backupId === undefined && transferId === undefined) required(`backupId or ${idField}`, undefined);
   const body = pick(o, { backupId: 'id', repository: 'remoteRepository', config: 'config', abort: 'abort' });
-  if (o.transferId !== undefined) body[idField] = o.transferId;
-  if (o.backupId === undefined && o.transferId === undefined) {
-    required('backupId or transferId', undefined);
-  }
+  if (transferId !== undefined) body[idField] = transferId;
   return body;
 }
 
@@ -103,20 +104,30 @@ export class Backup extends ApiGroup {
     );
   }
 
-  /** Starts an upload (`{ uploadId }`), or reports / aborts one with `transferId`. */
-  async upload(o: BackupTransferOptions): Promise<Record<string, any>> {
+  /** Starts an upload (`{ uploadId }`), or reports on / aborts the one with `uploadId`. */
+  async upload(o: BackupTransferOptions & { uploadId?: string }): Promise<Record<string, any>> {
     return this._call(
-      { method: 'POST', endpoint: '/_admin/backup/upload', db: null, body: transferBody(o, 'uploadId') },
+      {
+        method: 'POST',
+        endpoint: '/_admin/backup/upload',
+        db: null,
+        body: transferBody(o, 'uploadId', o?.uploadId),
+      },
       BackupUploadError,
       o,
       (body) => body.result,
     );
   }
 
-  /** Starts a download (`{ downloadId }`), or reports / aborts one with `transferId`. */
-  async download(o: BackupTransferOptions): Promise<Record<string, any>> {
+  /** Starts a download (`{ downloadId }`), or reports on / aborts the one with `downloadId`. */
+  async download(o: BackupTransferOptions & { downloadId?: string }): Promise<Record<string, any>> {
     return this._call(
-      { method: 'POST', endpoint: '/_admin/backup/download', db: null, body: transferBody(o, 'downloadId') },
+      {
+        method: 'POST',
+        endpoint: '/_admin/backup/download',
+        db: null,
+        body: transferBody(o, 'downloadId', o?.downloadId),
+      },
       BackupDownloadError,
       o,
       (body) => body.result,

@@ -547,6 +547,8 @@ describe('users, tasks, views and analyzers: requests the recordings do not show
     await expect(db.createAnalyzer({ name: '', analyzerType: 'identity' })).rejects.toBeInstanceOf(
       ArangoClientError,
     );
+    await expect(db.backup.upload({ repository: 'local://tmp' })).rejects.toThrow(/backupId or uploadId/);
+    await expect(db.backup.delete('')).rejects.toBeInstanceOf(ArangoClientError);
     expect(exec.requests).toHaveLength(0);
   });
 });

@@ -466,7 +466,7 @@ const CASES: Case[] = [
   {
     keys: ['RestBackupUploadBackupStarted_single#0'],
     run: async ({ db }) =>
-      expect(await db.backup.upload({ transferId: '73607' })).toMatchObject({
+      expect(await db.backup.upload({ uploadId: '73607' })).toMatchObject({
         UploadId: '73607',
         DBServers: { SNGL: { Status: 'STARTED' } },
       }),
@@ -485,7 +485,7 @@ const CASES: Case[] = [
   {
     keys: ['RestBackupDownloadBackupStarted_single#0'],
     run: async ({ db }) =>
-      expect(await db.backup.download({ transferId: '73623' })).toMatchObject({
+      expect(await db.backup.download({ downloadId: '73623' })).toMatchObject({
         DownloadId: '73623',
         Cancelled: false,
       }),
