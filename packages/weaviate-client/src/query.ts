@@ -8,7 +8,7 @@ import type { CallOptions } from '@dbwire/core';
 import { UsageError } from '@dbwire/core';
 import type { Connection, Operation } from './connection.js';
 import type { ConsistencyLevel } from './data.js';
-import { type GraphQLErrorEntry, WeaviateQueryError } from './errors.js';
+import { type GraphQLErrorEntry, serverMessages, WeaviateQueryError } from './errors.js';
 import {
   additionalFields,
   checkCount,
@@ -46,6 +46,21 @@ export function graphqlOp<D>(query: string, name: string): Operation<GraphQLResp
     path: '/v1/graphql',
     body: { query },
     what: 'GraphQL query',
+    // Weaviate answers some invalid queries with 422 (and an `errors` or `error` array): still a query error.
+    refine: (status, b) => {
+      const errors = (b as { errors?: GraphQLErrorEntry[] } | undefined)?.errors;
+      if (Array.isArray(errors) && errors.length)
+        return new WeaviateQueryError(errors, (b as { data?: unknown }).data);
+      if (status === 422) {
+        const messages = serverMessages(b);
+        if (messages.length)
+          return new WeaviateQueryError(
+            messages.map((message) => ({ message })),
+            null,
+          );
+      }
+      return undefined;
+    },
     decode: (b) => {
       const errors = (b as { errors?: GraphQLErrorEntry[] } | undefined)?.errors;
       if (Array.isArray(errors) && errors.length)
