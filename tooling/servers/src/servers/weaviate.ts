@@ -1,24 +1,34 @@
 /**
- * Weaviate v1.39.0 test servers, built from source with `go install` into the cache; no vectorizer by
- * default, offline modules only, fresh data dir per start.
+ * Weaviate v1.39.0 test servers, built from source with `go install` into the cache; offline modules
+ * only, fresh data dir per start. `DEFAULT_VECTORIZER_MODULE` is `none` everywhere: a class uses a
+ * vectorizer only when it names one.
  *
  * | server          | REST | gRPC  | gossip/data | raft/raft RPC | auth                                 |
  * |-----------------|------|-------|-------------|---------------|--------------------------------------|
  * | 'weaviate'      | 8081 | 50051 | 7100/7101   | 8300/8301     | anonymous access                     |
  * | 'weaviate-auth' | 8082 | 50052 | 7102/7103   | 8302/8303     | API key `test-secret-key` (admin)    |
+ * | 'weaviate-oidc' | 8083 | 50053 | 7104/7105   | 8304/8305     | OIDC, local issuer (weaviate-oidc.ts) |
+ *
+ * 'weaviate' also enables `text2vec-transformers`, pointed at the local inference service
+ * (../t2v/server.ts) on 127.0.0.1:8090, started before Weaviate and stopped with it; its embeddings
+ * are the documented deterministic function `embedText` (../t2v/embedding.ts, exported as
+ * `@dbwire/test-servers/t2v`). `useServer('weaviate')` info carries `inferenceUrl`.
  *
  * REST and gossip bind 127.0.0.1; gRPC listens on all interfaces (Weaviate has no setting for its
  * address). pprof (6060) and Prometheus (2112) are off.
  *
- * Docker mode: `WEAVIATE_URL` (+ `WEAVIATE_GRPC`) for 'weaviate'; `WEAVIATE_AUTH_URL` +
+ * Docker mode: `WEAVIATE_URL` (+ `WEAVIATE_GRPC`, + `WEAVIATE_INFERENCE_URL`: the inference service
+ * the Weaviate container uses, as reachable from the tests) for 'weaviate'; `WEAVIATE_AUTH_URL` +
  * `WEAVIATE_API_KEY` (+ `WEAVIATE_AUTH_GRPC`) for 'weaviate-auth'.
  */
 import { closeSync, existsSync, openSync, readSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { withLock } from '../lock.js';
+import { spawnNodeService, tsxLoader } from '../node-service.js';
 import { binDir, cacheRoot, ensureDir, runDir } from '../paths.js';
-import { httpOk, tcpOpen } from '../probe.js';
+import { httpOk, tcpOpen, waitUntil } from '../probe.js';
 import { run, runAsync, spawnServerProcess } from '../process.js';
 import type { Logger, ServerDef, ServerInfo, ServerName } from '../types.js';
 
@@ -28,20 +38,45 @@ const WEAVIATE_PKG = `${WEAVIATE_MODULE}/cmd/weaviate-server`;
 export const WEAVIATE_API_KEY = 'test-secret-key';
 export const WEAVIATE_API_USER = 'admin@dbwire.test';
 
+/** Port of the local text2vec-transformers inference service that 'weaviate' uses. */
+export const WEAVIATE_INFERENCE_PORT = 8090;
+const INFERENCE_URL = `http://127.0.0.1:${WEAVIATE_INFERENCE_PORT}`;
+const inferenceMain = join(dirname(fileURLToPath(import.meta.url)), '..', 't2v', 'main.ts');
+
 export const weaviateBinary = (): string => join(binDir, 'weaviate-server');
 
-interface Layout {
+/** Ports and options of one local Weaviate; shared with weaviate-oidc.ts. */
+export interface WeaviateLayout {
   name: ServerName;
   http: number;
   grpc: number;
   gossip: number;
   raft: number;
+  /** API key authentication (anonymous access off). */
   auth: boolean;
+  /** Start the inference service and enable text2vec-transformers. */
+  vectorizer: boolean;
 }
 
-const layouts: Record<'weaviate' | 'weaviate-auth', Layout> = {
-  weaviate: { name: 'weaviate', http: 8081, grpc: 50051, gossip: 7100, raft: 8300, auth: false },
-  'weaviate-auth': { name: 'weaviate-auth', http: 8082, grpc: 50052, gossip: 7102, raft: 8302, auth: true },
+const layouts: Record<'weaviate' | 'weaviate-auth', WeaviateLayout> = {
+  weaviate: {
+    name: 'weaviate',
+    http: 8081,
+    grpc: 50051,
+    gossip: 7100,
+    raft: 8300,
+    auth: false,
+    vectorizer: true,
+  },
+  'weaviate-auth': {
+    name: 'weaviate-auth',
+    http: 8082,
+    grpc: 50052,
+    gossip: 7102,
+    raft: 8302,
+    auth: true,
+    vectorizer: false,
+  },
 };
 
 /** True when the file contains `needle` (read in chunks: the binary is ~140 MB). */
@@ -74,7 +109,8 @@ function goFlags(): string {
   return existing.includes('-modcacherw') ? existing : `${existing} -modcacherw`.trim();
 }
 
-async function provisionWeaviate(log: Logger): Promise<void> {
+/** Builds the pinned Weaviate binary into the cache unless it is there (one build for all variants). */
+export async function provisionWeaviate(log: Logger): Promise<void> {
   if (hasPinnedBinary()) return;
   await withLock('build-weaviate', async () => {
     if (hasPinnedBinary()) return;
@@ -109,12 +145,14 @@ async function provisionWeaviate(log: Logger): Promise<void> {
   });
 }
 
-function weaviateEnv(layout: Layout, dir: string): NodeJS.ProcessEnv {
+function weaviateEnv(layout: WeaviateLayout, dir: string): NodeJS.ProcessEnv {
+  const modules = ['backup-filesystem', 'text2vec-bigram', 'generative-dummy', 'reranker-dummy'];
+  if (layout.vectorizer) modules.push('text2vec-transformers');
   const env: NodeJS.ProcessEnv = {
     PERSISTENCE_DATA_PATH: join(dir, 'data'),
     BACKUP_FILESYSTEM_PATH: join(dir, 'backups'),
     DEFAULT_VECTORIZER_MODULE: 'none',
-    ENABLE_MODULES: 'backup-filesystem,text2vec-bigram,generative-dummy,reranker-dummy',
+    ENABLE_MODULES: modules.join(','),
     CLUSTER_HOSTNAME: 'node1',
     CLUSTER_IN_LOCALHOST: 'true',
     CLUSTER_ADVERTISE_ADDR: '127.0.0.1',
@@ -148,11 +186,32 @@ function weaviateEnv(layout: Layout, dir: string): NodeJS.ProcessEnv {
   } else {
     env.AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED = 'true';
   }
+  if (layout.vectorizer) env.TRANSFORMERS_INFERENCE_API = INFERENCE_URL;
   return env;
 }
 
-async function startWeaviate(layout: Layout, log: Logger): Promise<void> {
+const inferenceReady = () => httpOk(`${INFERENCE_URL}/.well-known/ready`);
+
+/** The inference service runs under the server's name, so `down('weaviate')` stops it too. */
+async function startInferenceService(layout: WeaviateLayout, log: Logger): Promise<void> {
+  spawnNodeService(layout.name, inferenceMain, ['--port', String(WEAVIATE_INFERENCE_PORT)], {
+    log: 'inference.log',
+  });
+  await waitUntil(inferenceReady, 60_000, `${layout.name} inference service on ${INFERENCE_URL}`, 100);
+  log(`[${layout.name}] inference service ready on ${INFERENCE_URL}`);
+}
+
+/**
+ * Starts a local Weaviate with the layout's ports; `extraEnv` adds or overrides environment
+ * variables (weaviate-oidc.ts passes its OIDC settings).
+ */
+export async function startWeaviate(
+  layout: WeaviateLayout,
+  log: Logger,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<void> {
   const used = [layout.http, layout.grpc, layout.gossip, layout.gossip + 1, layout.raft, layout.raft + 1];
+  if (layout.vectorizer) used.push(WEAVIATE_INFERENCE_PORT);
   for (const port of used) {
     if (await tcpOpen(port)) {
       throw new Error(`${layout.name}: port ${port} is already in use (another Weaviate or server running?)`);
@@ -163,11 +222,14 @@ async function startWeaviate(layout: Layout, log: Logger): Promise<void> {
   ensureDir(join(dir, 'data'));
   ensureDir(join(dir, 'backups'));
   rmSync(join(dir, 'weaviate.log'), { force: true });
+  rmSync(join(dir, 'inference.log'), { force: true });
+  // Weaviate polls the inference service at start-up and gives up after a while: start it first.
+  if (layout.vectorizer) await startInferenceService(layout, log);
   spawnServerProcess(
     layout.name,
     weaviateBinary(),
     ['--host', '127.0.0.1', '--port', String(layout.http), '--scheme', 'http'],
-    { log: 'weaviate.log', cwd: dir, env: weaviateEnv(layout, dir) },
+    { log: 'weaviate.log', cwd: dir, env: { ...weaviateEnv(layout, dir), ...extraEnv } },
   );
   log(`[${layout.name}] starting on http://127.0.0.1:${layout.http}, gRPC ${layout.grpc}`);
 }
@@ -223,14 +285,15 @@ export function grpcHealthServing(
   }).finally(() => client.close());
 }
 
-async function weaviateReady(layout: Layout): Promise<boolean> {
+/** REST ready, gRPC health SERVING and, with the vectorizer, the inference service ready. */
+export async function weaviateReady(layout: WeaviateLayout, md = new grpc.Metadata()): Promise<boolean> {
+  if (layout.vectorizer && !(await inferenceReady())) return false;
   if (!(await httpOk(`http://127.0.0.1:${layout.http}/v1/.well-known/ready`))) return false;
-  const md = new grpc.Metadata();
   if (layout.auth) md.set('authorization', `Bearer ${WEAVIATE_API_KEY}`);
   return grpcHealthServing(`127.0.0.1:${layout.grpc}`, md);
 }
 
-function localInfo(layout: Layout): ServerInfo {
+function localInfo(layout: WeaviateLayout): ServerInfo {
   const url = `http://127.0.0.1:${layout.http}`;
   const info: ServerInfo = {
     name: layout.name,
@@ -243,11 +306,12 @@ function localInfo(layout: Layout): ServerInfo {
     info.apiKey = WEAVIATE_API_KEY;
     info.user = WEAVIATE_API_USER;
   }
+  if (layout.vectorizer) info.inferenceUrl = INFERENCE_URL;
   return info;
 }
 
 /** host:port for gRPC when only the REST URL is given: same host, the default gRPC port. */
-function grpcFromUrl(url: string, port: number): string {
+export function grpcFromUrl(url: string, port: number): string {
   try {
     return `${new URL(url).hostname}:${port}`;
   } catch {
@@ -256,7 +320,7 @@ function grpcFromUrl(url: string, port: number): string {
 }
 
 function makeDef(
-  layout: Layout,
+  layout: WeaviateLayout,
   description: string,
   external: () => ServerInfo | undefined,
   envVars: string[],
@@ -266,7 +330,10 @@ function makeDef(
     description,
     envVars,
     external,
-    provision: provisionWeaviate,
+    provision: async (log) => {
+      if (layout.vectorizer) tsxLoader();
+      await provisionWeaviate(log);
+    },
     start: (log) => startWeaviate(layout, log),
     ready: () => weaviateReady(layout),
     readyTimeoutMs: 120_000,
@@ -277,12 +344,20 @@ function makeDef(
 export const weaviateServers: ServerDef[] = [
   makeDef(
     layouts.weaviate,
-    `Weaviate ${WEAVIATE_VERSION} (REST 8081, gRPC 50051), anonymous access, no vectorizer`,
+    `Weaviate ${WEAVIATE_VERSION} (REST 8081, gRPC 50051), anonymous access, text2vec-transformers via a local inference service on ${WEAVIATE_INFERENCE_PORT}`,
     () => {
       const url = process.env.WEAVIATE_URL;
       if (!url) {
-        if (process.env.WEAVIATE_GRPC) throw new Error('WEAVIATE_GRPC is set without WEAVIATE_URL');
+        for (const v of ['WEAVIATE_GRPC', 'WEAVIATE_INFERENCE_URL']) {
+          if (process.env[v]) throw new Error(`${v} is set without WEAVIATE_URL`);
+        }
         return undefined;
+      }
+      const inferenceUrl = process.env.WEAVIATE_INFERENCE_URL;
+      if (!inferenceUrl) {
+        throw new Error(
+          'WEAVIATE_URL is set but WEAVIATE_INFERENCE_URL is not: the vectorizer suites need the inference service the Weaviate container uses (see docker-compose.yml)',
+        );
       }
       return {
         name: 'weaviate',
@@ -290,9 +365,10 @@ export const weaviateServers: ServerDef[] = [
         endpoints: [url],
         url,
         grpc: process.env.WEAVIATE_GRPC ?? grpcFromUrl(url, 50051),
+        inferenceUrl,
       };
     },
-    ['WEAVIATE_URL', 'WEAVIATE_GRPC'],
+    ['WEAVIATE_URL', 'WEAVIATE_GRPC', 'WEAVIATE_INFERENCE_URL'],
   ),
   makeDef(
     layouts['weaviate-auth'],
