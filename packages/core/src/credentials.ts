@@ -11,7 +11,9 @@ import { registerSecret, unregisterSecret } from './redact.js';
 
 /** Anything that can contribute auth headers to a request; `invalidate()` after the server rejected them. */
 export interface CredentialsProvider {
+  /** The auth headers for one request; may fetch or refresh a token first, under `signal`. */
   headers(signal?: AbortSignal): Promise<Record<string, string>>;
+  /** Drops cached credentials after the server rejected them (401), so the next `headers()` renews. */
   invalidate?(): void;
 }
 
@@ -58,10 +60,12 @@ export class BasicCredentials implements CredentialsProvider {
     this.#value = `Basic ${encoded}`;
   }
 
+  /** The auth headers for one request. */
   headers(): Promise<Record<string, string>> {
     return Promise.resolve({ authorization: this.#value });
   }
 
+  /** A redacted description for logs: never the secret itself. */
   toJSON(): Record<string, unknown> {
     return { type: 'basic', username: this.username };
   }
@@ -77,10 +81,12 @@ export class BearerToken implements CredentialsProvider {
     this.#value = `Bearer ${token}`;
   }
 
+  /** The auth headers for one request. */
   headers(): Promise<Record<string, string>> {
     return Promise.resolve({ authorization: this.#value });
   }
 
+  /** A redacted description for logs: never the secret itself. */
   toJSON(): Record<string, unknown> {
     return { type: 'bearer' };
   }
@@ -103,15 +109,18 @@ export class ApiKey implements CredentialsProvider {
     this.#value = headerValue(scheme, key);
   }
 
+  /** The auth headers for one request. */
   headers(): Promise<Record<string, string>> {
     return Promise.resolve({ [this.#header]: this.#value });
   }
 
+  /** A redacted description for logs: never the secret itself. */
   toJSON(): Record<string, unknown> {
     return { type: 'apiKey', header: this.#header };
   }
 }
 
+/** A token as a provider caches it: the token, when it expires, and the refresh token if any. */
 export interface TokenSet {
   token: string;
   /** Epoch ms when the token stops being valid. */
@@ -119,11 +128,13 @@ export interface TokenSet {
   refreshToken?: string;
 }
 
+/** How a `RefreshingTokenProvider` obtains tokens and when it renews them. */
 export interface RefreshingTokenProviderOptions {
   /** Obtains a new token; `previous` is the last token set (with its refresh token) when there was one. */
   fetchToken: (signal?: AbortSignal, previous?: TokenSet) => Promise<TokenSet>;
   /** Refresh this long before `expiresAt` (at most half the token's lifetime). Default 30000 ms. */
   refreshEarlyMs?: number;
+  /** Clock in ms since the epoch; tests pass a fake one. Default `Date.now`. */
   now?: () => number;
   /** Header to set. Default 'authorization'. */
   header?: string;
@@ -188,16 +199,19 @@ export class RefreshingTokenProvider implements CredentialsProvider {
   }
 
   /** Forgets the cached token (the server rejected it); the next call fetches a new one. */
+  /** Forgets the cached token after the server rejected it; the next call fetches a new one. */
   invalidate(): void {
     if (this.#tokens) this.#previous = this.#tokens;
     this.#tokens = undefined;
   }
 
+  /** `Authorization: Bearer <token>`, fetching or refreshing the token first when needed. */
   async headers(signal?: AbortSignal): Promise<Record<string, string>> {
     const token = await this.getToken(signal);
     return { [this.#header]: headerValue(this.#scheme, token) };
   }
 
+  /** The current token; concurrent callers share one refresh, each waiting under its own signal. */
   getToken(signal?: AbortSignal): Promise<string> {
     const tokens = this.#tokens;
     if (tokens) {
@@ -279,6 +293,7 @@ export class RefreshingTokenProvider implements CredentialsProvider {
     while (this.#retired.length > RETIRED_SECRETS_KEPT) unregisterSecret(this.#retired.shift());
   }
 
+  /** A redacted description for logs: never the secret itself. */
   toJSON(): Record<string, unknown> {
     return { type: 'refreshingToken', expiresAt: this.#tokens?.expiresAt };
   }

@@ -76,10 +76,12 @@ export class Deadline implements Disposable {
     return abortError(this.signal, this.#what, this.#timeoutMs);
   }
 
+  /** Throws the deadline's `TimeoutError` or `CancelledError` when it has fired. */
   throwIfAborted(): void {
     if (this.aborted) throw this.error();
   }
 
+  /** Clears the timer and detaches from the caller's signal; call when the request is over. */
   dispose(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -87,6 +89,7 @@ export class Deadline implements Disposable {
     this.#parent = undefined;
   }
 
+  /** `using deadline = new Deadline(...)`: disposes at the end of the block. */
   [Symbol.dispose](): void {
     this.dispose();
   }

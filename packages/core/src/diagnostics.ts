@@ -196,6 +196,7 @@ export class ProgressTracker {
     return event;
   }
 
+  /** The figures so far, without reporting them. */
   snapshot(now = performance.now()): ProgressEvent {
     const elapsedMs = now - this.started;
     return {

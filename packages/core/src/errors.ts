@@ -18,6 +18,7 @@ import { redact, redactDeep } from './redact.js';
 const BRAND = Symbol.for('dbwire.error');
 const CHAIN = Symbol.for('dbwire.error.chain');
 
+/** The family an error belongs to; every `DbwireError` has exactly one. */
 export type ErrorKind =
   | 'usage'
   | 'connection'
@@ -28,6 +29,7 @@ export type ErrorKind =
   | 'authentication'
   | 'unknown';
 
+/** What a `DbwireError` is constructed with besides its message. */
 export interface DbwireErrorOptions {
   /** Stable machine-readable code, e.g. `ERR_TIMEOUT` or a server's own code. */
   code?: string;
@@ -64,6 +66,11 @@ function classChain(proto: object | null): readonly string[] {
   return frozen;
 }
 
+/**
+ * The base of every error a dbwire package throws: a stable `code`, a `kind`, a `retryable` flag, the
+ * `cause`, and redacted `details`. Use `DbwireError.is(err)` or `instanceof`; both work across duplicate
+ * installs of @dbwire/core.
+ */
 export class DbwireError extends Error {
   /** Name used for cross-copy `instanceof`; subclasses may override when their class name is mangled. */
   static brandName = 'DbwireError';
@@ -97,6 +104,7 @@ export class DbwireError extends Error {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
   }
 
+  /** `instanceof` by brand: true when `value`'s class chain names this class, whichever copy made it. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (!DbwireError.is(value)) return false;
     const chain = (value as unknown as Record<symbol, readonly string[]>)[CHAIN];
@@ -133,12 +141,14 @@ export class DbwireError extends Error {
   }
 }
 
+/** The caller passed something wrong; thrown before any I/O. Never retryable. */
 export class UsageError extends DbwireError {
   static override brandName = 'UsageError';
   static override readonly defaultKind: ErrorKind = 'usage';
   static override readonly defaultCode: string = 'ERR_USAGE';
 }
 
+/** The network failed: refused, reset, closed, TLS. Retryable by default. */
 export class ConnectionError extends DbwireError {
   static override brandName = 'ConnectionError';
   static override readonly defaultKind: ErrorKind = 'connection';
@@ -148,6 +158,7 @@ export class ConnectionError extends DbwireError {
   }
 }
 
+/** A deadline (per-call `timeout` or `AbortSignal.timeout`) passed before the answer came. */
 export class TimeoutError extends ConnectionError {
   static override brandName = 'TimeoutError';
   static override readonly defaultKind: ErrorKind = 'timeout';
@@ -161,18 +172,21 @@ export class CancelledError extends DbwireError {
   static override readonly defaultCode: string = 'ERR_CANCELLED';
 }
 
+/** The database answered "no"; its own code and message are kept. */
 export class ServerError extends DbwireError {
   static override brandName = 'ServerError';
   static override readonly defaultKind: ErrorKind = 'server';
   static override readonly defaultCode: string = 'ERR_SERVER';
 }
 
+/** The answer could not be understood (malformed frame, unexpected shape). */
 export class ProtocolError extends DbwireError {
   static override brandName = 'ProtocolError';
   static override readonly defaultKind: ErrorKind = 'protocol';
   static override readonly defaultCode: string = 'ERR_PROTOCOL';
 }
 
+/** Credentials were refused or could not be obtained (login, token refresh, OIDC grant). */
 export class AuthenticationError extends DbwireError {
   static override brandName = 'AuthenticationError';
   static override readonly defaultKind: ErrorKind = 'authentication';

@@ -126,8 +126,10 @@ function describe(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
 }
 
+/** How a `HostPool` picks the next host. */
 export type HostResolverName = 'roundrobin' | 'random';
 
+/** Options of a `HostPool`. */
 export interface HostPoolOptions {
   /** How `next()` picks among the hosts that are up. Default 'roundrobin'. */
   resolver?: HostResolverName;
@@ -234,16 +236,19 @@ export class HostPool<T> {
     return up.concat(down);
   }
 
+  /** Takes `host` out of rotation for `ms` (a connection to it failed). */
   markDown(host: T, ms: number = this.#markDownMs): void {
     checkMs(ms, 'markDown ms');
     if (!this.hosts.includes(host)) return;
     this.#downUntil.set(host, this.#now() + ms);
   }
 
+  /** Puts `host` back into rotation (a call to it succeeded). */
   markUp(host: T): void {
     this.#downUntil.delete(host);
   }
 
+  /** True while `host` is marked down. */
   isDown(host: T): boolean {
     return this.#downAt(host, this.#now());
   }

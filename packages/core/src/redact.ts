@@ -15,12 +15,14 @@ let secretsPattern: RegExp | undefined;
 /** Secrets shorter than this are not registered: masking "a" everywhere would make messages useless. */
 const MIN_SECRET_LENGTH = 4;
 
+/** Adds a secret value (password, token, key) to the set every message, cause and `toJSON()` is scrubbed of. */
 export function registerSecret(value: string | undefined | null): void {
   if (!value || value.length < MIN_SECRET_LENGTH || secrets.has(value)) return;
   secrets.add(value);
   secretsPattern = undefined;
 }
 
+/** Removes a secret that is no longer used (a replaced token), so the set does not grow without bound. */
 export function unregisterSecret(value: string | undefined | null): void {
   if (value && secrets.delete(value)) secretsPattern = undefined;
 }
