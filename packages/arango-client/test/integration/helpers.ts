@@ -54,6 +54,16 @@ export interface Target {
 }
 
 /**
+ * A private in-process replay server for the replay and scripted suites. They check the client
+ * against recorded and scripted answers, need no database, and so run in every mode: also in docker
+ * mode (ARANGO_URL set), where the real-server suites (real*.test.ts) run next to them.
+ */
+export async function replayTarget(): Promise<Target> {
+  const srv = await startReplayServer({ port: 0 });
+  return { url: srv.url, external: false, close: () => srv.close() };
+}
+
+/**
  * The server a suite talks to: with ARANGO_URL set, the real ArangoDB `useServer('arango-replay')`
  * reports; otherwise a private in-process replay server (the shared detached one can be stopped by
  * another vitest run's global teardown in the middle of a suite, and private instances keep scripts

@@ -21,7 +21,7 @@ import {
   type Executor,
   StandardDatabase,
 } from '../../src/index.js';
-import { ScenarioExecutor, target, violations } from './helpers.js';
+import { replayTarget, ScenarioExecutor, violations } from './helpers.js';
 
 const shared = process.env.DBWIRE_SHARED ?? join(import.meta.dirname, '../../../../../shared');
 const recorded = readFileSync(join(shared, 'arango/exchanges-3.12.jsonl'), 'utf8')
@@ -46,9 +46,9 @@ class DocFormExecutor implements Executor {
   }
 }
 
-const server = await target();
+const server = await replayTarget();
 
-describe.skipIf(server.external)('async jobs: every recorded exchange of the jobs area', () => {
+describe('async jobs: every recorded exchange of the jobs area', () => {
   let conn: Connection;
   let exec: ScenarioExecutor;
   let db: StandardDatabase;

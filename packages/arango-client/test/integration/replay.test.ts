@@ -28,7 +28,7 @@ import {
   TransactionInitError,
   VertexCollectionDeleteError,
 } from '../../src/index.js';
-import { ScenarioExecutor, target, violations } from './helpers.js';
+import { replayTarget, ScenarioExecutor, violations } from './helpers.js';
 
 const AREAS = [
   'collections',
@@ -1006,10 +1006,10 @@ const CASES: Case[] = [
   },
 ];
 
-const server = await target();
+const server = await replayTarget();
 const url = server.url;
 
-describe.skipIf(server.external)('arango-client replays every recorded exchange of its areas', () => {
+describe('arango-client replays every recorded exchange of its areas', () => {
   let conn: Connection;
   let exec: ScenarioExecutor;
   let db: StandardDatabase;

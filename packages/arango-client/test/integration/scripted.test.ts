@@ -28,11 +28,11 @@ import {
   TransactionDatabase,
   TransactionStateError,
 } from '../../src/index.js';
-import { type Target, target } from './helpers.js';
+import { replayTarget, type Target } from './helpers.js';
 
-const server: Target = await target();
+const server: Target = await replayTarget();
 
-describe.skipIf(server.external)('scripted replay', () => {
+describe('scripted replay', () => {
   let srv: Awaited<ReturnType<typeof startReplayServer>>;
   let client: ArangoClient;
   let db: StandardDatabase;
