@@ -10,8 +10,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asyncJob } from '../../../../tooling/servers/src/arango/index.js';
+import { asyncJob, startReplayServer } from '../../../../tooling/servers/src/arango/index.js';
 import {
+  ArangoClient,
   Connection,
   errno,
   PregelJobCreateError,
@@ -780,6 +781,38 @@ describe.skipIf(server.external)(
       expect((await users.result()).map((u) => u.username)).toEqual(['tester', 'admin', 'root']);
       expect(await missing.result()).toBe(false);
       expect((await lastTick.result()).tick).toBe('184777');
+    });
+
+    it('cluster administration through several coordinators: round robin sends each call to the next one', async () => {
+      const coordinators = [await startReplayServer({ port: 0 }), await startReplayServer({ port: 0 })];
+      const health = { error: false, code: 200, ClusterId: 'c1', Health: {} };
+      coordinators.forEach((c, i) => {
+        c.script([
+          {
+            match: { method: 'GET', path: '/_admin/server/id' },
+            respond: { status: 200, body: { id: `CRDN-${i}` } },
+          },
+          {
+            match: { method: 'GET', path: '/_admin/cluster/health' },
+            respond: { status: 200, body: health },
+          },
+        ]);
+      });
+      const client = new ArangoClient({ hosts: coordinators.map((c) => c.url), hostResolver: 'roundrobin' });
+      try {
+        const sysDb = await client.db('_system', { username: 'root', password: 'passwd' });
+        const ids = [
+          await sysDb.cluster.serverId(),
+          await sysDb.cluster.serverId(),
+          await sysDb.cluster.serverId(),
+        ];
+        expect(ids).toEqual(['CRDN-0', 'CRDN-1', 'CRDN-0']);
+        expect(await sysDb.cluster.health()).toEqual({ ClusterId: 'c1', Health: {} });
+        expect(coordinators.map((c) => c.violations())).toEqual([[], []]);
+      } finally {
+        await client.close();
+        await Promise.all(coordinators.map((c) => c.close()));
+      }
     });
 
     it('every recording of these areas is replayed or listed with a reason', () => {
