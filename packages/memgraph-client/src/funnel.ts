@@ -183,32 +183,43 @@ export class Funnel {
     return { records, summary: summaryFromDriver(raw.summary), keys: [...keys] };
   }
 
-  /** Streams a result's records (converted), pulling batches as the consumer iterates. */
-  async *stream(operation: string, result: DriverResult): AsyncGenerator<Record, void, undefined> {
+  /**
+   * Streams a result's records (converted), pulling batches as the consumer iterates. A plain iterator
+   * object rather than an async generator: one promise per record instead of several.
+   */
+  stream(operation: string, result: DriverResult): AsyncIterator<Record> {
     const trace = traceRequest('memgraph', operation, this.host);
     const it = result[Symbol.asyncIterator]();
     const policy = this.policy;
     let finished = false;
-    try {
-      for (;;) {
-        const next = await it.next();
-        if (next.done) break;
-        yield recordFromDriver(next.value, policy);
-      }
+    const fail = (err: unknown): never => {
       finished = true;
-      trace?.end();
-    } catch (err) {
       const mapped = fromDriverError(err, operation);
       trace?.error(mapped);
-      finished = true;
-      throw withCallSite(mapped, captureCallSite(Funnel.prototype.stream));
-    } finally {
-      // The consumer stopped early: discard the rest so the connection is released.
-      if (!finished) {
-        trace?.end();
-        await it.return?.().catch(() => {});
-      }
-    }
+      throw withCallSite(mapped, captureCallSite(fail));
+    };
+    return {
+      next: () =>
+        it.next().then((step) => {
+          if (step.done) {
+            if (!finished) {
+              finished = true;
+              trace?.end();
+            }
+            return { done: true, value: undefined };
+          }
+          return { done: false, value: recordFromDriver(step.value, policy) };
+        }, fail),
+      // The consumer stopped early (break, throw): discard the rest so the connection is released.
+      return: async () => {
+        if (!finished) {
+          finished = true;
+          trace?.end();
+          await it.return?.().catch(() => {});
+        }
+        return { done: true, value: undefined };
+      },
+    };
   }
 }
 

@@ -128,19 +128,18 @@ function convertProps(props: Properties, policy: IntegerPolicy): Properties {
   return out;
 }
 
-/** A record with every field converted; keys and lookup shared with the original. */
+/**
+ * Converts a record's fields in place and returns it. Records come fresh from neo4j-driver for each
+ * result and are not shared, so rewriting their field array avoids allocating a second record per row
+ * (this is the hot path of streaming).
+ */
 export function recordFromDriver(record: Record, policy: IntegerPolicy): Record {
-  const n = record.length;
-  const fields = new Array(n);
-  let changed = false;
-  for (let i = 0; i < n; i++) {
-    const raw = record.get(i);
-    const v = fromDriver(raw, policy);
-    if (v !== raw) changed = true;
-    fields[i] = v;
+  const fields = (record as unknown as { _fields: unknown[] })._fields;
+  for (let i = 0; i < fields.length; i++) {
+    const raw = fields[i];
+    if (raw !== null && typeof raw === 'object') fields[i] = fromDriver(raw, policy);
   }
-  if (!changed) return record;
-  return new Record(record.keys, fields, (record as unknown as { _fieldLookup: object })._fieldLookup as any);
+  return record;
 }
 
 /** Converts query parameters: whole numbers and bigints become Bolt integers, recursively. */
