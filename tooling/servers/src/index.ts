@@ -8,6 +8,7 @@ import { serverDef, serverNames } from './registry.js';
 import type { Logger, ServerInfo, ServerName } from './types.js';
 
 export { FaultProxy } from './fault-proxy.js';
+export { withLock } from './lock.js';
 export { serverNames } from './registry.js';
 export {
   type IgniteKeyType,

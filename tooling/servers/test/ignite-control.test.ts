@@ -8,6 +8,7 @@ import {
   igniteStopNode,
   type ServerInfo,
   useServer,
+  withLock,
 } from '../src/index.js';
 import { serverDef } from '../src/registry.js';
 import { igniteHandshake } from '../src/servers/ignite.js';
@@ -64,27 +65,33 @@ describe('ignite-cluster control endpoint', () => {
     expect(parts[p7.nodeId]).toContain(p7.partition);
   });
 
-  it('stops node 2 and starts it again; readiness holds while it is stopped on purpose', async () => {
-    const before = await igniteNodes(info);
-    const oldId = before[2]!.id;
-    const after = await igniteStopNode(info, 2);
-    expect(after.map((n) => n.running)).toEqual([true, true, false]);
-    await expect(igniteHandshake({ port: 10812, timeoutMs: 2000 })).rejects.toThrow();
-    expect((await igniteHandshake({ port: 10810 })).ok).toBe(true);
-    // Another suite asking for the cluster now must not restart the JVM under this one.
-    expect(await serverDef('ignite-cluster').ready()).toBe(true);
-    const parts = await ignitePrimaryPartitions(info, 'dbwire-control-probe');
-    expect(Object.keys(parts)).toHaveLength(2);
-    expect(Object.values(parts).reduce((s, p) => s + p.length, 0)).toBe(1024);
+  it(
+    'stops node 2 and starts it again; readiness holds while it is stopped on purpose',
+    () =>
+      // The topology lock: the gridgain-thin partition-awareness suites must not see this stop.
+      withLock('ignite-cluster-topology', async () => {
+        const before = await igniteNodes(info);
+        const oldId = before[2]!.id;
+        const after = await igniteStopNode(info, 2);
+        expect(after.map((n) => n.running)).toEqual([true, true, false]);
+        await expect(igniteHandshake({ port: 10812, timeoutMs: 2000 })).rejects.toThrow();
+        expect((await igniteHandshake({ port: 10810 })).ok).toBe(true);
+        // Another suite asking for the cluster now must not restart the JVM under this one.
+        expect(await serverDef('ignite-cluster').ready()).toBe(true);
+        const parts = await ignitePrimaryPartitions(info, 'dbwire-control-probe');
+        expect(Object.keys(parts)).toHaveLength(2);
+        expect(Object.values(parts).reduce((s, p) => s + p.length, 0)).toBe(1024);
 
-    const restarted = await igniteStartNode(info, 2);
-    expect(restarted.map((n) => n.running)).toEqual([true, true, true]);
-    const newId = restarted[2]!.id;
-    expect(newId).not.toBe(oldId);
-    expect((await igniteHandshake({ port: 10812 })).nodeId).toBe(newId);
-    expect(serverDef('ignite-cluster').info().nodeIds).toEqual(restarted.map((n) => n.id));
-    expect(await serverDef('ignite-cluster').ready()).toBe(true);
-  });
+        const restarted = await igniteStartNode(info, 2);
+        expect(restarted.map((n) => n.running)).toEqual([true, true, true]);
+        const newId = restarted[2]!.id;
+        expect(newId).not.toBe(oldId);
+        expect((await igniteHandshake({ port: 10812 })).nodeId).toBe(newId);
+        expect(serverDef('ignite-cluster').info().nodeIds).toEqual(restarted.map((n) => n.id));
+        expect(await serverDef('ignite-cluster').ready()).toBe(true);
+      }),
+    600_000,
+  );
 
   it('bad requests are HTTP errors, not hangs', async () => {
     await expect(igniteStopNode(info, 7)).rejects.toThrow(/HTTP 400.*no node 7/);

@@ -27,6 +27,7 @@ import org.apache.ignite.configuration.CacheConfiguration;
  *   GET  /nodes                          [{"index":0,"thinPort":10810,"id":"…","running":true},…]
  *   POST /nodes/{i}/stop                 stops node i (cancel=true), waits until the others see it gone
  *   POST /nodes/{i}/start                starts node i again (new node id), waits for the full topology
+ *                                        (both also wait for rebalancing and a settled affinity version)
  *   POST /caches/{name}?backups=N        creates a PARTITIONED cache (default affinity) unless it exists
  *   GET  /primary?cache=C&type=T&key=K   {"nodeId":…,"thinPort":…,"partition":…}: Ignite's affinity for
  *                                        a key of type string|int|long|uuid|double|boolean

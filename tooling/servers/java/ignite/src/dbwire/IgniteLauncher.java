@@ -11,7 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteCache;
 import org.apache.ignite.Ignition;
+import org.apache.ignite.internal.IgniteEx;
 import org.apache.ignite.cache.query.SqlFieldsQuery;
 import org.apache.ignite.client.IgniteClient;
 import org.apache.ignite.client.SslMode;
@@ -166,8 +168,40 @@ public final class IgniteLauncher {
         Ignition.stop(node.name(), true);
       }
       awaitServers(running().size());
+      awaitStable();
       writeReadyFile();
       return describe();
+    }
+
+    /**
+     * Waits until the topology change has settled: every cache rebalanced on every node, then the same
+     * affinity topology version (late affinity assignment switches it once rebalancing is over) on all
+     * nodes for a second. Tests compare the client's routing with Ignite's affinity only after this.
+     */
+    void awaitStable() throws Exception {
+      for (Ignite n : running()) {
+        for (String c : n.cacheNames()) {
+          IgniteCache<Object, Object> cache = n.cache(c);
+          if (cache != null) cache.rebalance().get(60_000);
+        }
+      }
+      long deadline = System.currentTimeMillis() + 60_000;
+      String last = null;
+      long since = System.currentTimeMillis();
+      while (System.currentTimeMillis() < deadline) {
+        java.util.Set<String> versions = new java.util.HashSet<>();
+        for (Ignite n : running()) {
+          versions.add(String.valueOf(((IgniteEx) n).context().cache().context().exchange().readyAffinityVersion()));
+        }
+        String v = versions.size() == 1 ? versions.iterator().next() : null;
+        if (v == null || !v.equals(last)) {
+          last = v;
+          since = System.currentTimeMillis();
+        } else if (System.currentTimeMillis() - since >= 1000) {
+          return;
+        }
+        Thread.sleep(100);
+      }
     }
 
     String start(int i) throws Exception {
@@ -177,6 +211,7 @@ public final class IgniteLauncher {
         startNode(i);
       }
       awaitServers(running().size());
+      awaitStable();
       writeReadyFile();
       return describe();
     }
