@@ -87,6 +87,20 @@ describe('PartitionRouter', () => {
     expect(router.fetches).toBe(2);
   });
 
+  it('an answer that does not cover the cache yet (node behind on its creation): asked again soon, then routed', async () => {
+    let answers = 0;
+    const router = new PartitionRouter(async () => {
+      answers++;
+      return answers === 1 ? mapping(1n, () => A, 99) : mapping(2n, () => B, 1);
+    });
+    expect(await router.nodeFor(1, 'k', undefined, undefined)).toBeUndefined();
+    expect(router.nodeFor(1, 'k', undefined, undefined)).toBeUndefined(); // not again at once
+    expect(router.fetches).toBe(1);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(await router.nodeFor(1, 'k', undefined, undefined)).toBe(B);
+    expect(router.fetches).toBe(2);
+  });
+
   it('a cache that cannot be routed (REPLICATED) answers undefined without fetching again', async () => {
     const router = new PartitionRouter(async () => ({
       topologyVersion: { major: 1n, minor: 0 },

@@ -13,6 +13,9 @@ import type { BinaryContext, TypeHint } from '../binary/index.js';
 import type { CachePartitions, TopologyVersion } from './cache-partitions.js';
 import { AffinityTable, partitionIn } from './table.js';
 
+/** Delay before asking again about a cache the last answer did not cover. */
+const ABSENT_RETRY_MS = 50;
+
 /** Sends op 1101 for these cache ids (on any live connection). */
 export type FetchPartitions = (cacheIds: readonly number[]) => Promise<CachePartitions>;
 
@@ -77,6 +80,11 @@ export class PartitionRouter {
       (res) => {
         this.#failedUntil.delete(cacheId);
         this.table.update(res);
+        // A node that has not yet applied the cache's creation answers without it (or with an older
+        // topology): ask again soon rather than on every call.
+        if (this.table.route(cacheId) === undefined) {
+          this.#failedUntil.set(cacheId, Date.now() + ABSENT_RETRY_MS);
+        }
       },
       () => {
         this.#failedUntil.set(cacheId, Date.now() + this.#retryDelayMs);

@@ -36,6 +36,11 @@ export interface RoutingHost {
   readonly binary: BinaryContext;
   /** True once the client is closed: stop reconnecting. */
   closed(): boolean;
+  /**
+   * The client's default connection when open: mappings are asked there first, since caches are
+   * usually created through it and another node may not have applied a brand-new cache yet.
+   */
+  current(): Connection | undefined;
 }
 
 /** Op 1101 for `cacheIds`, encoded for a connection that did (or did not) negotiate ALL_AFFINITY_MAPPINGS. */
@@ -185,7 +190,8 @@ export class PartitionAwareness {
   }
 
   #fetch(cacheIds: readonly number[]): Promise<CachePartitions> {
-    const conn = this.any();
+    const current = this.#host.current();
+    const conn = current !== undefined && !current.closed ? current : this.any();
     if (conn === undefined) return Promise.reject(new Error('no open connection'));
     const op = cachePartitionsOp(cacheIds, conn.hasFeature(Feature.ALL_AFFINITY_MAPPINGS));
     return this.#host.send(conn, op);
