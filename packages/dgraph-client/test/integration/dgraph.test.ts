@@ -295,11 +295,12 @@ describe('transactions', () => {
     const proxy = await startGrpcProxy(addr, { tls: false });
     const viaProxy = new DgraphClient(new DgraphClientStub(`127.0.0.1:${proxy.port}`));
     try {
+      await client.txn().mutate({ setObj: { [NAME]: 'BestEffort' }, commitNow: true });
       const res = await viaProxy
         .txn({ readOnly: true, bestEffort: true })
-        .query(`{ all(func: eq(${NAME}, "Carol")) { ${NAME} } }`);
-      expect(res.data.all).toEqual([{ [NAME]: 'Carol' }]);
-      await viaProxy.txn({ readOnly: true }).query(`{ all(func: eq(${NAME}, "Carol")) { uid } }`);
+        .query(`{ all(func: eq(${NAME}, "BestEffort")) { ${NAME} } }`);
+      expect(res.data.all).toEqual([{ [NAME]: 'BestEffort' }]);
+      await viaProxy.txn({ readOnly: true }).query(`{ all(func: eq(${NAME}, "BestEffort")) { uid } }`);
       const sent = proxy.calls.map((c) => api.Request.decode(c.body));
       expect(sent.map((r) => [r.readOnly, r.bestEffort])).toEqual([
         [true, true],

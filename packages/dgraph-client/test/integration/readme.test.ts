@@ -12,8 +12,9 @@ import { startTlsProxy, type TlsProxy } from './tls-proxy.js';
  * Runs every ```ts block of the package README, in order, against the real Dgraph. Each block runs in
  * its own scope with: the package's exports, `client` (a DgraphClient on the test server), `txn` (a
  * fresh transaction), `console` (captured), and GRPC_HOST/GRPC_PORT (a TLS proxy in front of Dgraph).
- * The only edits are the environment: `localhost:9080` → the test server, and in the TLS block the
- * proxy's private CA and API key.
+ * The only edits are the environment: every `localhost:9080` (host:port strings, `dgraph://` URLs) → the
+ * configured test server (in docker mode, wherever DGRAPH_GRPC points), and in the TLS block the proxy's
+ * private CA and API key.
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const readme = readFileSync(join(here, '..', '..', 'README.md'), 'utf8');
@@ -48,10 +49,13 @@ afterAll(async () => {
   await proxy?.close();
 });
 
+/** The block with every address the README shows pointed at the configured server. */
+function pointAtServer(code: string): string {
+  return code.replaceAll('localhost:9080', addr);
+}
+
 function compile(code: string): string {
-  let src = code
-    .replace(/^import .* from '@dbwire\/dgraph-client';\n/gm, '')
-    .replaceAll("'localhost:9080'", `'${addr}'`);
+  let src = pointAtServer(code).replace(/^import .* from '@dbwire\/dgraph-client';\n/gm, '');
   if (src.includes("'<api-key>'")) {
     src = src
       .replace('grpc.credentials.createSsl()', 'grpc.credentials.createSsl(Buffer.from(__CA))')
@@ -91,6 +95,14 @@ const query = async (q: string) => (await client.txn({ readOnly: true }).query(q
 describe('README snippets run against a real Dgraph', () => {
   it('has the walkthrough blocks', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it('every address in the snippets points at the configured server (docker mode included)', () => {
+    const addresses = blocks.flatMap((b) =>
+      [...pointAtServer(b).matchAll(/[\w.-]+:\d{2,5}\b/g)].map((m) => m[0]),
+    );
+    expect(addresses.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(addresses)).toEqual(new Set([addr]));
   });
 
   it('every block runs, in order, with the documented effects', async () => {
