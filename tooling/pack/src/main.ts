@@ -26,6 +26,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,9 +102,59 @@ function pack(work: string): Pkg[] {
   return pkgs;
 }
 
-function lintTarballs(pkgs: Pkg[]): void {
+/** Every bare module a published .js file imports (static, dynamic or require), by package name. */
+function importedPackages(dir: string): Map<string, string> {
+  const found = new Map<string, string>();
+  const walk = (d: string): void => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.(c|m)?js$/.test(entry.name)) {
+        const code = readFileSync(path, 'utf8');
+        const specs = [
+          ...code.matchAll(/(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/g),
+          ...code.matchAll(/(?:^|[\s;])import\s*['"]([^'"]+)['"]/g),
+          ...code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
+          ...code.matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g),
+        ].map((m) => m[1]!);
+        for (const spec of specs) {
+          if (spec.startsWith('.') || spec.startsWith('node:') || isBuiltin(spec)) continue;
+          const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+          if (!found.has(name)) found.set(name, path.slice(dir.length + 1));
+        }
+      }
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+/**
+ * A package that imports a module it does not declare works in the workspace (pnpm links what some
+ * other package declared) and breaks for users; lazily imported modules escape every other step.
+ */
+function checkDeclaredDependencies(p: Pkg, work: string): void {
+  const dir = join(work, 'unpacked', p.short);
+  mkdirSync(dir, { recursive: true });
+  run('tar', ['xzf', p.tarball, '-C', dir], { step: `unpack ${p.name}` });
+  const manifest = JSON.parse(readFileSync(join(dir, 'package', 'package.json'), 'utf8'));
+  const declared = new Set(
+    ['dependencies', 'peerDependencies', 'optionalDependencies'].flatMap((k) =>
+      Object.keys(manifest[k] ?? {}),
+    ),
+  );
+  const undeclared = [...importedPackages(join(dir, 'package'))].filter(([name]) => !declared.has(name));
+  if (undeclared.length > 0) {
+    throw new StepError(
+      `${p.name} imports modules its package.json does not declare: ${undeclared.map(([n, f]) => `${n} (in ${f})`).join(', ')}`,
+    );
+  }
+}
+
+function lintTarballs(pkgs: Pkg[], work: string): void {
   const bin = join(root, 'node_modules', '.bin');
   for (const p of pkgs) {
+    checkDeclaredDependencies(p, work);
     run(join(bin, 'publint'), ['run', p.tarball, '--strict'], { cwd: root, step: `publint ${p.name}` });
     // ESM-only by design: CommonJS callers get the package through require(esm), on by default in every
     // Node these packages support (engines >= 20.19), and step 4 proves it. Every other rule applies.
@@ -112,7 +163,7 @@ function lintTarballs(pkgs: Pkg[]): void {
       step: `arethetypeswrong ${p.name}`,
     });
   }
-  log(`publint and arethetypeswrong clean for ${pkgs.length} tarballs`);
+  log(`declared dependencies, publint and arethetypeswrong clean for ${pkgs.length} tarballs`);
 }
 
 /** The quickstarts need `useServer` only; this stand-in answers with infos recorded by this script. */
@@ -352,7 +403,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'dbwire-pack-'));
   try {
     const pkgs = pack(work);
-    lintTarballs(pkgs);
+    lintTarballs(pkgs, work);
     const project = join(work, 'consumer');
     mkdirSync(project);
     const standIn = writeTestServersStandIn(project);
