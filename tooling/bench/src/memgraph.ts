@@ -28,7 +28,11 @@ async function timed(op: Op, inFlight: number, ms: number): Promise<number> {
   const start = performance.now();
   const end = start + ms;
   const worker = async () => {
-    while (performance.now() < end) count += await op();
+    while (performance.now() < end) {
+      // Not `count += await op()`: that reads `count` before the await and loses concurrent updates.
+      const n = await op();
+      count += n;
+    }
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
   return (count * 1000) / (performance.now() - start);
