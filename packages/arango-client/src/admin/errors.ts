@@ -99,6 +99,18 @@ export class UserReplaceError extends ArangoServerError {
 export class UserDeleteError extends ArangoServerError {
   static override brandName = 'UserDeleteError';
 }
+/** `db.createAccessToken()` (python-arango: `create_access_token`) failed. */
+export class AccessTokenCreateError extends ArangoServerError {
+  static override brandName = 'AccessTokenCreateError';
+}
+/** `db.accessTokens()` (python-arango: `list_access_tokens`) failed. */
+export class AccessTokenListError extends ArangoServerError {
+  static override brandName = 'AccessTokenListError';
+}
+/** `db.deleteAccessToken()` (python-arango: `delete_access_token`) failed. */
+export class AccessTokenDeleteError extends ArangoServerError {
+  static override brandName = 'AccessTokenDeleteError';
+}
 /** `db.permissions()` failed. */
 export class PermissionListError extends ArangoServerError {
   static override brandName = 'PermissionListError';

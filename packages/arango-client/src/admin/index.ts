@@ -104,6 +104,7 @@ export {
 } from './server.js';
 export { type CreateTaskOptions, createTaskRequest, type TaskInfo, TaskManagement } from './tasks.js';
 export {
+  type AccessToken,
   formatUser,
   type Permission,
   type PermissionTarget,

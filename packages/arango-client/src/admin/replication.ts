@@ -2,7 +2,7 @@
  * Replication (`db.replication`, seed: "Replication"): dump batches, inventories, dumps, the logger,
  * the replication applier (ArangoDB ≤ 3.11; 3.12 no longer documents it) and `synchronize`.
  */
-import type { CallOptions } from '@dbwire/core';
+import { type CallOptions, registerSecret } from '@dbwire/core';
 import { ApiGroup } from '../aql.js';
 import {
   ReplicationApplierConfigError,
@@ -228,6 +228,7 @@ export class Replication extends ApiGroup {
   /** Sets the applier's configuration and returns it (seed: `set_applier_config`). */
   async setApplierConfig(o: ApplierConfigOptions): Promise<Record<string, any>> {
     required('endpoint', o?.endpoint);
+    registerSecret(o.password);
     return this._call(
       this._req('PUT', '/_api/replication/applier-config', { body: pick(o, APPLIER_FIELDS) }),
       ReplicationApplierConfigSetError,
@@ -279,6 +280,7 @@ export class Replication extends ApiGroup {
   /** Copies data from a remote (master) endpoint once (seed: `synchronize`). */
   async synchronize(o: SynchronizeOptions): Promise<Record<string, any>> {
     required('endpoint', o?.endpoint);
+    registerSecret(o.password);
     const body = pick(o, {
       endpoint: 'endpoint',
       database: 'database',

@@ -2,9 +2,12 @@
  * Users and permissions on the database wrapper (seed: "Users and Permissions"). Mixed into
  * `StandardDatabase` (see `./index.ts`). Most calls need an admin user on `_system`.
  */
-import type { CallOptions } from '@dbwire/core';
+import { type CallOptions, registerSecret } from '@dbwire/core';
 import { ApiGroup } from '../aql.js';
 import {
+  AccessTokenCreateError,
+  AccessTokenDeleteError,
+  AccessTokenListError,
   PermissionGetError,
   PermissionListError,
   PermissionResetError,
@@ -53,6 +56,21 @@ export interface PermissionTarget extends CallOptions {
   collection?: string;
 }
 
+/** An access token (ArangoDB 3.12.5+); `token` itself only in the answer of `createAccessToken`. */
+export interface AccessToken {
+  id: number;
+  name: string;
+  /** Expiry, seconds since the epoch. */
+  valid_until: number;
+  /** Creation, seconds since the epoch. */
+  created_at: number;
+  /** A short non-secret form of the token, to tell tokens apart. */
+  fingerprint: string;
+  active: boolean;
+  /** The bearer token (only when created). */
+  token?: string;
+}
+
 /** The server's user object → the seed's `{ username, active, extra }`. Pure. */
 export function formatUser(body: Record<string, any>): UserInfo {
   return { username: body.user, active: body.active, extra: body.extra ?? {} };
@@ -60,6 +78,8 @@ export function formatUser(body: Record<string, any>): UserInfo {
 
 function userBody(o: UserOptions, withName: boolean): Record<string, unknown> {
   const body: Record<string, unknown> = withName ? { user: o.username } : {};
+  // A failed call's error carries the request body: the password is scrubbed from its messages.
+  registerSecret(o.password);
   if (o.password !== undefined) body.passwd = o.password;
   if (o.active !== undefined) body.active = o.active;
   if (o.extra !== undefined) body.extra = o.extra;
@@ -184,5 +204,52 @@ export class UserManagement extends ApiGroup {
    */
   async resetPermission(o: PermissionTarget): Promise<boolean> {
     return this._call(this._req('DELETE', permissionPath(o)), PermissionResetError, o, () => true);
+  }
+
+  /**
+   * Creates an access token for a user (ArangoDB 3.12.5+; python-arango: `create_access_token`).
+   * The answer's `token` is the bearer secret; it is registered for redaction.
+   */
+  async createAccessToken(
+    o: CallOptions & { username: string; name: string; validUntil: number },
+  ): Promise<AccessToken> {
+    const body = { name: required('token name', o?.name), valid_until: o.validUntil };
+    return this._call(
+      { method: 'POST', endpoint: `/_api/token/${segment('username', o.username)}`, db: null, body },
+      AccessTokenCreateError,
+      o,
+      (token) => {
+        registerSecret(token.token);
+        return token;
+      },
+    );
+  }
+
+  /** A user's access tokens, without the secrets (python-arango: `list_access_tokens`). */
+  async accessTokens(username: string, options?: CallOptions): Promise<AccessToken[]> {
+    return this._call(
+      { method: 'GET', endpoint: `/_api/token/${segment('username', username)}`, db: null },
+      AccessTokenListError,
+      options,
+      (body) => body.tokens,
+    );
+  }
+
+  /** Deletes one of a user's access tokens (python-arango: `delete_access_token`). Returns true. */
+  async deleteAccessToken(
+    username: string,
+    tokenId: number | string,
+    options?: CallOptions,
+  ): Promise<boolean> {
+    return this._call(
+      {
+        method: 'DELETE',
+        endpoint: `/_api/token/${segment('username', username)}/${segment('tokenId', tokenId)}`,
+        db: null,
+      },
+      AccessTokenDeleteError,
+      options,
+      () => true,
+    );
   }
 }
