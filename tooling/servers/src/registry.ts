@@ -3,6 +3,7 @@ import { boltServers } from './servers/bolt.js';
 import { dgraphServers } from './servers/dgraph.js';
 import { igniteServers } from './servers/ignite.js';
 import { weaviateServers } from './servers/weaviate.js';
+import { weaviateOidcServers } from './servers/weaviate-oidc.js';
 import type { ServerDef, ServerName } from './types.js';
 
 const all: ServerDef[] = [
@@ -10,6 +11,7 @@ const all: ServerDef[] = [
   ...boltServers,
   ...dgraphServers,
   ...weaviateServers,
+  ...weaviateOidcServers,
   ...arangoReplayServers,
 ];
 

@@ -10,6 +10,7 @@ export type ServerName =
   | 'dgraph-tls'
   | 'weaviate'
   | 'weaviate-auth'
+  | 'weaviate-oidc'
   | 'arango-replay';
 
 /** What a test needs to reach a running server. `external` is true in docker mode (env vars set). */

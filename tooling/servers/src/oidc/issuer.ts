@@ -24,7 +24,8 @@ import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
  *   400/401 `{error, error_description}`.
  *   Answer: `{access_token, token_type: "Bearer", expires_in, scope, refresh_token?, id_token?}`
  *   (`id_token` when the scope has `openid`). Test-only form field `dbwire_lifetime` (1..3600 s)
- *   overrides the access token lifetime, e.g. to watch a token expire in one second.
+ *   overrides the access token lifetime, e.g. to watch a token expire within two seconds. `exp` is
+ *   rounded up to a whole second, so a token is valid for at least `expires_in` seconds.
  * - Test helpers: `GET /_dbwire/stats` → tokens issued per grant type and refused requests;
  *   `POST /_dbwire/revoke-refresh-tokens` → 204, every refresh token issued so far stops working.
  *
@@ -149,7 +150,9 @@ export async function startIssuer(options: IssuerOptions): Promise<Issuer> {
   const stats: IssuerStats = { password: 0, client_credentials: 0, refresh_token: 0, refused: 0 };
   let issuer = '';
 
-  const sign = (claims: Record<string, unknown>, subject: Subject, lifetime: number, now: number) =>
+  // `exp` is rounded up to the next whole second, so a token stays valid for at least `expires_in`
+  // seconds (at most one more): rounding down could hand out a 1 s token that is already expired.
+  const sign = (claims: Record<string, unknown>, subject: Subject, lifetime: number, nowMs: number) =>
     new SignJWT({
       ...claims,
       preferred_username: subject.username,
@@ -160,8 +163,8 @@ export async function startIssuer(options: IssuerOptions): Promise<Issuer> {
       .setIssuer(issuer)
       .setSubject(subject.sub)
       .setAudience(options.clientId)
-      .setIssuedAt(now)
-      .setExpirationTime(now + lifetime)
+      .setIssuedAt(Math.floor(nowMs / 1000))
+      .setExpirationTime(Math.ceil(nowMs / 1000 + lifetime))
       .setJti(randomUUID())
       .sign(privateKey);
 
@@ -172,7 +175,7 @@ export async function startIssuer(options: IssuerOptions): Promise<Issuer> {
     withRefresh: boolean,
     form: URLSearchParams,
   ): Promise<Record<string, unknown>> {
-    const now = Math.floor(Date.now() / 1000);
+    const now = Date.now();
     let lifetime = options.accessTokenLifetimeSeconds;
     const override = form.get('dbwire_lifetime');
     if (override !== null) {
