@@ -63,6 +63,7 @@ export {
   isRetryableError,
   Neo4jError,
   ResultConsumedError,
+  type ServerErrorDetails,
   ServiceUnavailable,
   SessionError,
   SessionExpired,
@@ -81,6 +82,7 @@ export {
   Transaction,
   type TransactionConfig,
   type TransactionFunction,
+  type UnitOfWorkDecorator,
   unitOfWork,
   WRITE_ACCESS,
 } from './session.js';

@@ -163,6 +163,16 @@ export class Transaction implements AsyncDisposable {
   }
 }
 
+/** What {@link unitOfWork} returns: attaches its options to a transaction function. */
+// biome-ignore lint/style/useShorthandFunctionType: the call signature carries the type parameter's docs
+export interface UnitOfWorkDecorator {
+  /**
+   * Returns a copy of `work` that carries the options.
+   * @typeParam F - the transaction function's type, unchanged.
+   */
+  <F extends (...args: any[]) => unknown>(work: F): F;
+}
+
 /** Per-function transaction options set by {@link unitOfWork}. */
 const UNIT_OF_WORK = new WeakMap<Function, TransactionConfig & CallOptions>();
 
@@ -171,9 +181,7 @@ const UNIT_OF_WORK = new WeakMap<Function, TransactionConfig & CallOptions>();
  * decorator): `session.executeWrite(unitOfWork({ timeout: 5 })(work))`. `timeout` (seconds) is sent
  * to the server and also bounds the whole call on the client; `signal` cancels it.
  */
-export function unitOfWork(
-  config: TransactionConfig & { signal?: AbortSignal },
-): <F extends (...args: any[]) => unknown>(work: F) => F {
+export function unitOfWork(config: TransactionConfig & { signal?: AbortSignal }): UnitOfWorkDecorator {
   return <F extends (...args: any[]) => unknown>(work: F): F => {
     const wrapped = ((...args: Parameters<F>) => work(...args)) as F;
     UNIT_OF_WORK.set(wrapped, { ...config });
