@@ -1,6 +1,6 @@
 /**
- * The administration tour against a real ArangoDB (docker mode: ARANGO_URL set, root password from
- * docker-compose.yml or ARANGO_ROOT_PASSWORD). Every object it creates has a `dbwire_admin_` name and
+ * The administration tour against a real ArangoDB (docker mode: ARANGO_URL set; credentials from
+ * `arangoCredentials()`: root with docker-compose's password unless ARANGO_USERNAME/ARANGO_PASSWORD). Every object it creates has a `dbwire_admin_` name and
  * is removed again. Without ARANGO_URL the replay suites (replay-admin, readme-admin) cover these
  * calls and this file reports itself skipped.
  */
@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { arangoCredentials } from '../../../../tooling/servers/src/arango/index.js';
 import {
   ArangoClient,
   errno,
@@ -21,7 +22,6 @@ import { target } from './helpers.js';
 // Only in docker mode: otherwise nothing is started for a suite that cannot run.
 const server = process.env.ARANGO_URL ? await target() : undefined;
 const url = server?.url ?? '';
-const PASSWORD = process.env.ARANGO_ROOT_PASSWORD ?? 'dbwire-test';
 const suffix = `${process.pid}_${Date.now()}`;
 
 describe.runIf(server?.external === true)('real ArangoDB: administration', () => {
@@ -30,7 +30,7 @@ describe.runIf(server?.external === true)('real ArangoDB: administration', () =>
 
   beforeAll(async () => {
     client = new ArangoClient({ hosts: url });
-    sysDb = await client.db('_system', { username: 'root', password: PASSWORD });
+    sysDb = await client.db('_system', arangoCredentials());
   });
   afterAll(async () => {
     await client.close();
