@@ -1,8 +1,8 @@
 /**
  * The administration tour against a real ArangoDB (docker mode: ARANGO_URL set; credentials from
- * `arangoCredentials()`: root with docker-compose's password unless ARANGO_USERNAME/ARANGO_PASSWORD). Every object it creates has a `dbwire_admin_` name and
- * is removed again. Without ARANGO_URL the replay suites (replay-admin, readme-admin) cover these
- * calls and this file reports itself skipped.
+ * `arangoCredentials()`: root with docker-compose's password unless ARANGO_USERNAME/ARANGO_PASSWORD).
+ * Every object it creates has a `dbwire_admin_` name and is removed again. Without ARANGO_URL the
+ * replay suites (replay-admin, readme-admin) cover these calls and this file reports itself skipped.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
