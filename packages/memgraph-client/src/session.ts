@@ -164,12 +164,12 @@ export class Transaction implements AsyncDisposable {
 }
 
 /** What {@link unitOfWork} returns: attaches its options to a transaction function. */
-// biome-ignore lint/style/useShorthandFunctionType: the call signature carries the type parameter's docs
 export interface UnitOfWorkDecorator {
   /**
    * Returns a copy of `work` that carries the options.
    * @typeParam F - the transaction function's type, unchanged.
    */
+  // biome-ignore lint/style/useShorthandFunctionType: the call signature carries the type parameter's docs
   <F extends (...args: any[]) => unknown>(work: F): F;
 }
 
