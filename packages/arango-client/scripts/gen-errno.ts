@@ -48,6 +48,7 @@ export const errno = {
 ${lines.join('\n')}
 } as const;
 
+/** The name of an error number (\`UNIQUE_CONSTRAINT_VIOLATED\`, ...). */
 export type ErrnoName = keyof typeof errno;
 
 /** The server's own message template for each error number. */

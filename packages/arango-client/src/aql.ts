@@ -30,6 +30,7 @@ import {
   type ServerErrorClass,
 } from './errors.js';
 
+/** Options of `aql.execute()`: the seed's keyword arguments (`bindVars`, `batchSize`, `count`, ...). */
 export interface ExecuteOptions extends CallOptions {
   bindVars?: Record<string, unknown>;
   count?: boolean;
@@ -216,6 +217,7 @@ export abstract class ApiGroup {
 
 /** AQL query results cache (`db.aql.cache`). */
 export class AQLQueryCache extends ApiGroup {
+  /** The query results cache properties (`mode`, `maxResults`, ...). */
   async properties(options?: CallOptions): Promise<Record<string, unknown>> {
     return this._call(
       this._req('GET', '/_api/query-cache/properties'),
@@ -224,6 +226,7 @@ export class AQLQueryCache extends ApiGroup {
       strip,
     );
   }
+  /** Changes the query results cache properties; returns the new ones. */
   async configure(
     o: CallOptions & {
       mode?: 'off' | 'on' | 'demand';
@@ -244,9 +247,11 @@ export class AQLQueryCache extends ApiGroup {
       strip,
     );
   }
+  /** The entries of the query results cache. */
   async entries(options?: CallOptions): Promise<Array<Record<string, unknown>>> {
     return this._call(this._req('GET', '/_api/query-cache/entries'), AQLCacheEntriesError, options);
   }
+  /** Clears the query results cache. Returns true. */
   async clear(options?: CallOptions): Promise<boolean> {
     return this._call(this._req('DELETE', '/_api/query-cache'), AQLCacheClearError, options, () => true);
   }
@@ -254,14 +259,17 @@ export class AQLQueryCache extends ApiGroup {
 
 /** AQL execution plan cache (`db.aql.planCache`, ArangoDB 3.12.4+). */
 export class AQLPlanCache extends ApiGroup {
+  /** The entries of the execution plan cache. */
   async entries(options?: CallOptions): Promise<Array<Record<string, unknown>>> {
     return this._call(this._req('GET', '/_api/query-plan-cache'), AQLPlanCacheError, options);
   }
+  /** Clears the execution plan cache. Returns true. */
   async clear(options?: CallOptions): Promise<boolean> {
     return this._call(this._req('DELETE', '/_api/query-plan-cache'), AQLPlanCacheError, options, () => true);
   }
 }
 
+/** Query tracking properties (`aql.tracking()` / `aql.setTracking()`). */
 export interface TrackingProperties {
   enabled?: boolean;
   maxSlowQueries?: number;
@@ -320,18 +328,23 @@ export class AQL extends ApiGroup {
     );
   }
 
+  /** The queries running now (seed: `queries`). */
   async queries(options?: CallOptions): Promise<Array<Record<string, unknown>>> {
     return this._call(this._req('GET', '/_api/query/current'), AQLQueryListError, options);
   }
+  /** The slow queries tracked by the server (seed: `slow_queries`). */
   async slowQueries(options?: CallOptions): Promise<Array<Record<string, unknown>>> {
     return this._call(this._req('GET', '/_api/query/slow'), AQLQueryListError, options);
   }
+  /** Clears the list of slow queries. Returns true. */
   async clearSlowQueries(options?: CallOptions): Promise<boolean> {
     return this._call(this._req('DELETE', '/_api/query/slow'), AQLQueryClearError, options, () => true);
   }
+  /** The query tracking properties. */
   async tracking(options?: CallOptions): Promise<TrackingProperties> {
     return this._call(this._req('GET', '/_api/query/properties'), AQLQueryTrackingGetError, options, strip);
   }
+  /** Changes the query tracking properties (seed: `set_tracking`); returns the new ones. */
   async setTracking(o: TrackingProperties & CallOptions = {}): Promise<TrackingProperties> {
     const body: Record<string, unknown> = {};
     for (const k of [
@@ -366,6 +379,7 @@ export class AQL extends ApiGroup {
     return this._call(this._req('GET', '/_api/query/rules'), AQLQueryRulesGetError, options);
   }
 
+  /** The AQL user functions (all, or those of `namespace`). */
   async functions(
     options?: CallOptions & { namespace?: string },
   ): Promise<Array<{ name: string; code: string; isDeterministic: boolean }>> {

@@ -5,12 +5,15 @@ import { type AuthOptions, Connection, type ConnectionOptions, serverError } fro
 import { StandardDatabase } from './database.js';
 import { ArangoClientError, ServerConnectionError } from './errors.js';
 
+/** Options of `new ArangoClient()` (seed: the `ArangoClient` keyword arguments). */
 export interface ArangoClientOptions {
   /** One URL, a comma-separated list, or an array. Default `http://127.0.0.1:8529`. */
   hosts?: string | string[];
   /** How a host is picked per request when several are given. Default "roundrobin". */
   hostResolver?: 'roundrobin' | 'random';
+  /** Turns a request body into JSON text. Default `JSON.stringify`. */
   serializer?: (value: unknown) => string;
+  /** Turns JSON text of an answer into a value. Default `JSON.parse`. */
   deserializer?: (text: string) => unknown;
   /** Milliseconds (headers and each body chunk). Default 60 000. */
   requestTimeout?: number;
@@ -31,6 +34,7 @@ export interface ArangoClientOptions {
   httpClient?: Dispatcher;
 }
 
+/** Options of `client.db()`: credentials, verification and the auth method. */
 export interface DbOptions {
   username?: string;
   password?: string;
@@ -121,6 +125,7 @@ export class ArangoClient {
     await Promise.all(conns.map((c) => c.close()));
   }
 
+  /** Closes the client when an `await using` scope ends. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

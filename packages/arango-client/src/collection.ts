@@ -31,6 +31,7 @@ import {
 } from './errors.js';
 import { type DocumentSelector, parseHandle, toBody } from './handles.js';
 
+/** What a write returns: `_id`, `_key`, `_rev` (and `new` / `old` when asked for). */
 export interface DocumentMetadata {
   _id: string;
   _key: string;
@@ -39,29 +40,36 @@ export interface DocumentMetadata {
   new?: Record<string, unknown>;
   old?: Record<string, unknown>;
 }
+/** A stored document: your fields plus `_id`, `_key` and `_rev`. */
 export type Document<T = Record<string, unknown>> = T & { _id: string; _key: string; _rev: string };
+/** Equality filters of `find()` and the `*Match()` calls: field (or dotted path) → value. */
 export type Filters = Record<string, unknown>;
 
+/** Options every document write takes. */
 export interface WriteOptions extends CallOptions {
   returnNew?: boolean;
   returnOld?: boolean;
   sync?: boolean;
   silent?: boolean;
 }
+/** Options of inserts (`returnNew`, `sync`, `silent`, `overwrite`, `overwriteMode`, ...). */
 export interface InsertOptions extends WriteOptions {
   overwrite?: boolean;
   overwriteMode?: 'ignore' | 'replace' | 'update' | 'conflict';
   keepNone?: boolean;
   merge?: boolean;
 }
+/** Options of updates (`checkRev`, `merge`, `keepNone`, `returnNew`, `returnOld`, `sync`, `silent`). */
 export interface UpdateOptions extends WriteOptions {
   checkRev?: boolean;
   merge?: boolean;
   keepNone?: boolean;
 }
+/** Options of replaces (`checkRev`, `returnNew`, `returnOld`, `sync`, `silent`). */
 export interface ReplaceOptions extends WriteOptions {
   checkRev?: boolean;
 }
+/** Options of document deletes (`rev`, `checkRev`, `ignoreMissing`, `returnOld`, `sync`, `silent`). */
 export interface DeleteOptions extends CallOptions {
   rev?: string;
   checkRev?: boolean;
@@ -70,12 +78,14 @@ export interface DeleteOptions extends CallOptions {
   sync?: boolean;
   silent?: boolean;
 }
+/** Options of document reads (`rev`, `checkRev`, `allowDirtyRead`). */
 export interface ReadOptions extends CallOptions {
   rev?: string;
   checkRev?: boolean;
   allowDirtyRead?: boolean;
 }
 
+/** Collection properties as the seed shows them, plus the server's own fields. */
 export interface CollectionProperties {
   id: string;
   name: string;
@@ -101,6 +111,7 @@ export function formatCollection(body: Record<string, any>): CollectionPropertie
   };
 }
 
+/** An index as the seed shows it: short `id`, `type`, `fields`, plus the server's fields. */
 export interface IndexInfo {
   /** Index id without the collection prefix (seed format). */
   id: string;
@@ -215,6 +226,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
 
   // --- collection management -----------------------------------------------------------------
 
+  /** The collection properties, with the seed's field names (`system`, `edge`, `sync`, `type`). */
   async properties(options?: CallOptions): Promise<CollectionProperties> {
     return this._call(
       this._req('GET', `${this.#colPrefix}/properties`),
@@ -256,6 +268,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
       formatCollection,
     );
   }
+  /** The collection revision. */
   async revision(options?: CallOptions): Promise<string> {
     return this._call(
       this._req('GET', `${this.#colPrefix}/revision`),
@@ -273,6 +286,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
       (body) => body.figures,
     );
   }
+  /** The collection checksum (with `withRev` / `withData`). */
   async checksum(o: CallOptions & { withRev?: boolean; withData?: boolean } = {}): Promise<string> {
     return this._call(
       this._req('GET', `${this.#colPrefix}/checksum`, {
@@ -292,9 +306,11 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
       (body) => body.count,
     );
   }
+  /** Loads the collection into memory (a no-op on RocksDB). Returns true. */
   async load(options?: CallOptions): Promise<boolean> {
     return this._call(this._req('PUT', `${this.#colPrefix}/load`), CollectionLoadError, options, () => true);
   }
+  /** Unloads the collection (a no-op on RocksDB). Returns true. */
   async unload(options?: CallOptions): Promise<boolean> {
     return this._call(
       this._req('PUT', `${this.#colPrefix}/unload`),
@@ -303,6 +319,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
       () => true,
     );
   }
+  /** Deletes every document of the collection. Returns true. */
   async truncate(options?: CallOptions): Promise<boolean> {
     return this._call(
       this._req('PUT', `${this.#colPrefix}/truncate`),
@@ -358,6 +375,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
 
   // --- indexes ---------------------------------------------------------------------------------
 
+  /** The indexes of the collection. */
   async indexes(options?: CallOptions): Promise<IndexInfo[]> {
     return this._call(
       this._req('GET', '/_api/index', { query: { collection: this.#name } }),
@@ -413,6 +431,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
     );
     return this.addPersistentIndex(o);
   }
+  /** Creates a persistent index. */
   async addPersistentIndex(
     o: CallOptions & {
       fields: string[];
@@ -442,6 +461,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
       o,
     );
   }
+  /** Creates a fulltext index (deprecated by ArangoDB in favour of inverted indexes). */
   async addFulltextIndex(
     o: CallOptions & { fields: string[]; minLength?: number; name?: string; inBackground?: boolean },
   ): Promise<IndexInfo> {
@@ -456,6 +476,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
       o,
     );
   }
+  /** Creates a geo index on one field (`geoJson`) or two (latitude, longitude). */
   async addGeoIndex(
     o: CallOptions & {
       fields: string[];
@@ -781,6 +802,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
     );
   }
 
+  /** Updates many documents in one request; failed items come back as error values. */
   updateMany(
     documents: Array<Partial<T> & DocumentSelector & object>,
     o: UpdateOptions = {},
@@ -813,6 +835,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
     return this.#writeOne('PUT', document, o, DocumentReplaceError);
   }
 
+  /** Replaces many documents in one request; failed items come back as error values. */
   replaceMany(
     documents: Array<T & DocumentSelector & object>,
     o: ReplaceOptions = {},
@@ -1020,6 +1043,7 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
     return this.#matchQuery('REMOVE doc', filters, bindVars, o.limit, '{ waitForSync: @sync }', o);
   }
 
+  /** Iterates over every document of the collection (a streamed cursor). */
   [Symbol.asyncIterator](): AsyncIterator<Document<T>> {
     let inner: AsyncIterator<Document<T>> | undefined;
     return {

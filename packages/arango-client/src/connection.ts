@@ -32,7 +32,9 @@ import {
   statusText,
 } from './errors.js';
 
+/** The HTTP methods the API uses. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** A query parameter value (undefined and null are left out). */
 export type QueryValue = string | number | boolean | null | undefined;
 
 /** A request as the public API builds it: plain data, no I/O. */
@@ -79,6 +81,7 @@ export type ExecutionContext = 'default' | 'transaction' | 'async' | 'batch';
 
 /** What the public API needs from a connection; transactions wrap it to add their header. */
 export interface Executor {
+  /** Sends one request and resolves to the answer, whatever its status. */
   send(req: ArangoRequest, options?: CallOptions): Promise<ArangoResponse>;
   readonly extraHeaders?: Record<string, string> | undefined;
   /** Set by deferred executors ("async", "batch"); otherwise derived from `extraHeaders`. */
@@ -92,6 +95,7 @@ export interface Executor {
   readonly direct?: Executor | undefined;
 }
 
+/** Options of a `Connection` (the client passes its own through). */
 export interface ConnectionOptions {
   hosts: string[];
   hostResolver?: 'roundrobin' | 'random';
@@ -127,6 +131,7 @@ export interface ConnectionOptions {
   markDownMs?: number;
 }
 
+/** Credentials of a `Connection`: basic, JWT login, or a ready JWT. */
 export interface AuthOptions {
   username?: string | undefined;
   password?: string | undefined;
@@ -239,7 +244,9 @@ export function serverError(
 
 export class Connection implements Executor {
   readonly hosts: readonly string[];
+  /** Serialises request bodies (the client's `serializer`). */
   readonly serialize: (value: unknown) => string;
+  /** Parses JSON answers (the client's `deserializer`). */
   readonly deserialize: (text: string) => unknown;
   readonly username: string | undefined;
   readonly extraHeaders = undefined;
@@ -585,6 +592,7 @@ export class HeaderExecutor implements Executor {
     this.#inner = inner;
     this.extraHeaders = { ...inner.extraHeaders, ...headers };
   }
+  /** Sends one request and resolves to the answer, whatever its status. */
   send(req: ArangoRequest, options?: CallOptions): Promise<ArangoResponse> {
     return this.#inner.send({ ...req, headers: { ...this.extraHeaders, ...req.headers } }, options);
   }

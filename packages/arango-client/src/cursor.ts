@@ -83,18 +83,23 @@ export class Cursor<T = any> implements AsyncIterable<T> {
   count(): number | null {
     return this.#count;
   }
+  /** True while more batches wait on the server (seed: `has_more`). */
   hasMore(): boolean {
     return this.#hasMore;
   }
+  /** True when the result came from the query results cache. */
   cached(): boolean {
     return this.#cached;
   }
+  /** The query statistics (`modified`, `ignored`, `scannedFull`, ...), or null. */
   statistics(): CursorStatistics | null {
     return formatStatistics(this.#extra.stats);
   }
+  /** The query profile (queries run with `profile`), or null. */
   profile(): Record<string, unknown> | null {
     return this.#extra.profile ?? null;
   }
+  /** The warnings the query produced. */
   warnings(): Array<{ code: number; message: string }> {
     return this.#extra.warnings ?? [];
   }
@@ -204,6 +209,7 @@ export class Cursor<T = any> implements AsyncIterable<T> {
     return this.#nextBatchId;
   }
 
+  /** Iterates over every item, fetching batches just in time; leaving early deletes the cursor. */
   [Symbol.asyncIterator](): AsyncIterator<T> {
     return {
       next: async (): Promise<IteratorResult<T>> => {

@@ -56,6 +56,7 @@ import {
 } from './graph.js';
 import { type DocumentSelector, parseHandle } from './handles.js';
 
+/** A user given access to a new database (`createDatabase({ users })`). */
 export interface DatabaseUser {
   username: string;
   password?: string;
@@ -63,6 +64,7 @@ export interface DatabaseUser {
   extra?: Record<string, unknown>;
 }
 
+/** Options of `createCollection()` (the seed's keyword arguments). */
 export interface CreateCollectionOptions extends CallOptions {
   sync?: boolean;
   system?: boolean;
@@ -117,6 +119,7 @@ export function createCollectionRequest(name: string, o: CreateCollectionOptions
   return { body, query };
 }
 
+/** Collections and options of a stream transaction (`read`, `write`, `exclusive`, ...). */
 export interface TransactionOptions extends CallOptions {
   read?: string | string[];
   write?: string | string[];
@@ -182,9 +185,11 @@ export class StandardDatabase extends ApiGroup {
       (body) => body.details,
     );
   }
+  /** The server status (`/_admin/status`). */
   async status(options?: CallOptions): Promise<Record<string, any>> {
     return this._call(this._req('GET', '/_admin/status'), ServerStatusError, options);
   }
+  /** The storage engine (`{ name: "rocksdb", supports }`). */
   async engine(options?: CallOptions): Promise<Record<string, any>> {
     return this._call(this._req('GET', '/_api/engine'), ServerEngineError, options, (body) => {
       const { error: _e, code: _c, ...rest } = body;
@@ -226,6 +231,7 @@ export class StandardDatabase extends ApiGroup {
       (body) => body.result,
     );
   }
+  /** True when the database exists (needs `_system` access). */
   async hasDatabase(name: string, options?: CallOptions): Promise<boolean> {
     const req = { method: 'GET' as const, endpoint: '/_api/database', db: '_system' };
     return this._call(req, DatabaseListError, options, (body) => (body.result as string[]).includes(name));
@@ -277,6 +283,7 @@ export class StandardDatabase extends ApiGroup {
   }
 
   // --- collections -----------------------------------------------------------------------------
+  /** The collections of the database. */
   async collections(o: CallOptions & { excludeSystem?: boolean } = {}): Promise<CollectionProperties[]> {
     return this._call(
       this._req('GET', '/_api/collection', { query: { excludeSystem: o.excludeSystem } }),
@@ -285,13 +292,16 @@ export class StandardDatabase extends ApiGroup {
       (body) => (body.result as Record<string, any>[]).map(formatCollection),
     );
   }
+  /** The wrapper of collection `name` (no request). */
   collection<T extends Record<string, any> = Record<string, any>>(name: string): StandardCollection<T> {
     return new StandardCollection<T>(this._exec, this._db, name);
   }
+  /** True when the collection exists. */
   async hasCollection(name: string, options?: CallOptions): Promise<boolean> {
     const req = this._req('GET', `/_api/collection/${encodeURIComponent(name)}`);
     return this._callIgnoreMissing(req, CollectionListError, options, { ignoreMissing: true });
   }
+  /** Creates a collection; returns its wrapper (seed: `create_collection`). */
   async createCollection<T extends Record<string, any> = Record<string, any>>(
     name: string,
     o: CreateCollectionOptions = {},
@@ -301,6 +311,7 @@ export class StandardDatabase extends ApiGroup {
       this.collection<T>(name),
     );
   }
+  /** Drops a collection; false when missing and `ignoreMissing`. */
   async deleteCollection(
     name: string,
     o: CallOptions & { ignoreMissing?: boolean; system?: boolean } = {},
@@ -312,18 +323,22 @@ export class StandardDatabase extends ApiGroup {
   }
 
   // --- graphs ----------------------------------------------------------------------------------
+  /** The graphs of the database. */
   async graphs(options?: CallOptions): Promise<GraphProperties[]> {
     return this._call(this._req('GET', '/_api/gharial'), GraphListError, options, (body) =>
       (body.graphs as any[]).map(formatGraph),
     );
   }
+  /** The wrapper of graph `name` (no request). */
   graph(name: string): Graph {
     return new Graph(this._exec, this._db, name);
   }
+  /** True when the graph exists. */
   async hasGraph(name: string, options?: CallOptions): Promise<boolean> {
     const req = this._req('GET', `/_api/gharial/${encodeURIComponent(name)}`);
     return this._callIgnoreMissing(req, GraphListError, options, { ignoreMissing: true });
   }
+  /** Creates a graph; returns its wrapper (seed: `create_graph`). */
   async createGraph(
     name: string,
     o: CallOptions & {
@@ -360,6 +375,7 @@ export class StandardDatabase extends ApiGroup {
       () => this.graph(name),
     );
   }
+  /** Deletes a graph (and its collections with `dropCollections`); false when missing and `ignoreMissing`. */
   async deleteGraph(
     name: string,
     o: CallOptions & { ignoreMissing?: boolean; dropCollections?: boolean } = {},
@@ -378,9 +394,11 @@ export class StandardDatabase extends ApiGroup {
   ): Promise<Document<T> | null> {
     return this.collection<T>(parseHandle(document).collection).get(document, o);
   }
+  /** True when the document (id, or body with `_id`) exists. */
   async hasDocument(document: DocumentSelector, o?: ReadOptions): Promise<boolean> {
     return this.collection(parseHandle(document).collection).has(document, o);
   }
+  /** Inserts a document into `collection`. */
   async insertDocument(
     collection: string,
     document: Record<string, unknown>,
@@ -388,18 +406,21 @@ export class StandardDatabase extends ApiGroup {
   ): Promise<DocumentMetadata & { [k: string]: any }> {
     return this.collection(collection).insert(document, o);
   }
+  /** Updates a document given with its `_id`. */
   async updateDocument(
     document: DocumentSelector & object,
     o?: UpdateOptions,
   ): Promise<DocumentMetadata & { [k: string]: any }> {
     return this.collection(parseHandle(document).collection).update(document as any, o);
   }
+  /** Replaces a document given with its `_id`. */
   async replaceDocument(
     document: DocumentSelector & object,
     o?: ReplaceOptions,
   ): Promise<DocumentMetadata & { [k: string]: any }> {
     return this.collection(parseHandle(document).collection).replace(document as any, o);
   }
+  /** Deletes a document by id (or body with `_id`). */
   async deleteDocument(
     document: DocumentSelector,
     o?: DeleteOptions,
@@ -557,6 +578,7 @@ export class TransactionDatabase extends StandardDatabase {
     if (res.status !== 200) throw serverError(TransactionStatusError, req, res);
     return res.body.result.status;
   }
+  /** Commits the stream transaction. Returns true. */
   async commitTransaction(options?: CallOptions): Promise<boolean> {
     if (this.#done) throw new TransactionStateError(`transaction ${this.transactionId} is already finished`);
     const req = this._req('PUT', `/_api/transaction/${encodeURIComponent(this.transactionId)}`);
@@ -565,6 +587,7 @@ export class TransactionDatabase extends StandardDatabase {
     this.#done = true;
     return true;
   }
+  /** Aborts the stream transaction. Returns true. */
   async abortTransaction(options?: CallOptions): Promise<boolean> {
     if (this.#done) throw new TransactionStateError(`transaction ${this.transactionId} is already finished`);
     const req = this._req('DELETE', `/_api/transaction/${encodeURIComponent(this.transactionId)}`);

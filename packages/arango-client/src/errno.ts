@@ -700,6 +700,7 @@ export const errno = {
   LICENSE_VALIDATION_FAILED: 9008,
 } as const;
 
+/** The name of an error number (`UNIQUE_CONSTRAINT_VIOLATED`, ...). */
 export type ErrnoName = keyof typeof errno;
 
 /** The server's own message template for each error number. */

@@ -45,6 +45,7 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** The reason phrase of an HTTP status ("Not Found"), or an empty string. */
 export function statusText(status: number): string {
   return STATUS_TEXT[status] ?? '';
 }
@@ -56,6 +57,7 @@ export function statusText(status: number): string {
  */
 // biome-ignore lint/complexity/noStaticOnlyClass: a marker class for `instanceof ArangoError`
 export abstract class ArangoError {
+  /** True for every server and client error of this package. */
   static [Symbol.hasInstance](value: unknown): boolean {
     return value instanceof ArangoServerError || value instanceof ArangoClientError;
   }
@@ -138,6 +140,7 @@ export class TransactionStateError extends ArangoClientError {
 
 // --- Server error subclasses: the seed's per-operation names -------------------------------------
 
+/** The constructor of a server error class (what the operations throw on failure). */
 export type ServerErrorClass = new (
   response: ArangoResponseInfo,
   request: ArangoRequestInfo,

@@ -191,6 +191,7 @@ export class BatchJob<T = unknown> {
 /** How `commit()` sends a batch. */
 export type BatchMode = 'auto' | 'multipart' | 'requests';
 
+/** Options of `db.beginBatchExecution()` and `db.batch()`. */
 export interface BatchOptions {
   /** Keep a BatchJob per queued call (default true); false: calls resolve to null. */
   returnResult?: boolean;

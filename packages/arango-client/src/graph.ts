@@ -35,12 +35,14 @@ import {
 } from './errors.js';
 import { type DocumentSelector, parseHandle, toBody } from './handles.js';
 
+/** An edge definition: the edge collection and the vertex collections it links. */
 export interface EdgeDefinition {
   edgeCollection: string;
   fromVertexCollections: string[];
   toVertexCollections: string[];
 }
 
+/** Graph properties as the seed shows them, plus the server's fields. */
 export interface GraphProperties {
   id: string;
   name: string;
@@ -156,6 +158,7 @@ export class EdgeCollection<T extends Record<string, any> = Record<string, any>>
   }
 }
 
+/** Options of `graph.traverse()` (the seed's keyword arguments). */
 export interface TraverseOptions extends CallOptions {
   startVertex: DocumentSelector;
   direction?: 'outbound' | 'inbound' | 'any';
@@ -308,6 +311,7 @@ export class Graph extends ApiGroup {
     this.#base = `/_api/gharial/${encodeURIComponent(name)}`;
   }
 
+  /** The graph properties, with the seed's names. */
   async properties(options?: CallOptions): Promise<GraphProperties> {
     return this._call(this._req('GET', this.#base), GraphPropertiesError, options, (body) =>
       formatGraph(body.graph),
@@ -315,19 +319,23 @@ export class Graph extends ApiGroup {
   }
 
   // --- vertex collections ----------------------------------------------------------------------
+  /** The names of the graph's vertex collections, sorted. */
   async vertexCollections(options?: CallOptions): Promise<string[]> {
     return this._call(this._req('GET', `${this.#base}/vertex`), VertexCollectionListError, options, (body) =>
       [...(body.collections as string[])].sort(),
     );
   }
+  /** True when the graph has this vertex collection. */
   async hasVertexCollection(name: string, options?: CallOptions): Promise<boolean> {
     return this._call(this._req('GET', `${this.#base}/vertex`), VertexCollectionListError, options, (body) =>
       (body.collections as string[]).includes(name),
     );
   }
+  /** The wrapper of vertex collection `name` (no request). */
   vertexCollection<T extends Record<string, any> = Record<string, any>>(name: string): VertexCollection<T> {
     return new VertexCollection<T>(this._exec, this._db, this.name, name);
   }
+  /** Adds a vertex collection to the graph (creating it when missing); returns its wrapper. */
   async createVertexCollection<T extends Record<string, any> = Record<string, any>>(
     name: string,
     options?: CallOptions,
@@ -339,6 +347,7 @@ export class Graph extends ApiGroup {
       () => this.vertexCollection<T>(name),
     );
   }
+  /** Removes a vertex collection from the graph (`purge` also drops it). Returns true. */
   async deleteVertexCollection(name: string, o: CallOptions & { purge?: boolean } = {}): Promise<boolean> {
     return this._call(
       this._req('DELETE', `${this.#base}/vertex/${encodeURIComponent(name)}`, {
@@ -351,6 +360,7 @@ export class Graph extends ApiGroup {
   }
 
   // --- edge definitions ------------------------------------------------------------------------
+  /** The graph's edge definitions. */
   async edgeDefinitions(options?: CallOptions): Promise<EdgeDefinition[]> {
     return this._call(
       this._req('GET', this.#base),
@@ -359,21 +369,25 @@ export class Graph extends ApiGroup {
       (body) => formatGraph(body.graph).edgeDefinitions,
     );
   }
+  /** True when the graph has an edge definition for this collection. */
   async hasEdgeDefinition(name: string, options?: CallOptions): Promise<boolean> {
     return this._call(this._req('GET', this.#base), EdgeDefinitionListError, options, (body) =>
       formatGraph(body.graph).edgeDefinitions.some((d) => d.edgeCollection === name),
     );
   }
+  /** The names of the graph's edge collections, sorted. */
   async edgeCollections(options?: CallOptions): Promise<string[]> {
     return this._call(this._req('GET', `${this.#base}/edge`), EdgeDefinitionListError, options, (body) =>
       [...(body.collections as string[])].sort(),
     );
   }
+  /** True when the graph has this edge collection. */
   async hasEdgeCollection(name: string, options?: CallOptions): Promise<boolean> {
     return this._call(this._req('GET', `${this.#base}/edge`), EdgeDefinitionListError, options, (body) =>
       (body.collections as string[]).includes(name),
     );
   }
+  /** The wrapper of edge collection `name` (no request). */
   edgeCollection<T extends Record<string, any> = Record<string, any>>(name: string): EdgeCollection<T> {
     return new EdgeCollection<T>(this._exec, this._db, this.name, name);
   }
@@ -388,6 +402,7 @@ export class Graph extends ApiGroup {
       () => this.edgeCollection<T>(o.edgeCollection),
     );
   }
+  /** Replaces an edge definition; returns the edge collection wrapper. */
   async replaceEdgeDefinition<T extends Record<string, any> = Record<string, any>>(
     o: EdgeDefinition & CallOptions,
   ): Promise<EdgeCollection<T>> {
@@ -415,18 +430,23 @@ export class Graph extends ApiGroup {
   }
 
   // --- vertices and edges by id ----------------------------------------------------------------
+  /** A vertex by id; null when missing. */
   async vertex(vertex: DocumentSelector, o?: ReadOptions) {
     return this.vertexCollection(parseHandle(vertex).collection).get(vertex, o);
   }
+  /** True when the vertex exists. */
   async hasVertex(vertex: DocumentSelector, o?: ReadOptions): Promise<boolean> {
     return this.vertexCollection(parseHandle(vertex).collection).has(vertex, o);
   }
+  /** Updates a vertex given with its `_id`. */
   async updateVertex(vertex: DocumentSelector & object, o?: UpdateOptions) {
     return this.vertexCollection(parseHandle(vertex).collection).update(vertex as any, o);
   }
+  /** Replaces a vertex given with its `_id`. */
   async replaceVertex(vertex: DocumentSelector & object, o?: ReplaceOptions) {
     return this.vertexCollection(parseHandle(vertex).collection).replace(vertex as any, o);
   }
+  /** Deletes a vertex by id. */
   async deleteVertex(vertex: DocumentSelector, o?: DeleteOptions) {
     return this.vertexCollection(parseHandle(vertex).collection).delete(vertex, o);
   }
@@ -455,21 +475,27 @@ export class Graph extends ApiGroup {
     const { collection, vertex: body, ...options } = collectionOrSpec;
     return this.vertexCollection(collection).insert(body, options);
   }
+  /** An edge by id; null when missing. */
   async edge(edge: DocumentSelector, o?: ReadOptions) {
     return this.edgeCollection(parseHandle(edge).collection).get(edge, o);
   }
+  /** True when the edge exists. */
   async hasEdge(edge: DocumentSelector, o?: ReadOptions): Promise<boolean> {
     return this.edgeCollection(parseHandle(edge).collection).has(edge, o);
   }
+  /** Updates an edge given with its `_id`. */
   async updateEdge(edge: DocumentSelector & object, o?: UpdateOptions) {
     return this.edgeCollection(parseHandle(edge).collection).update(edge as any, o);
   }
+  /** Replaces an edge given with its `_id`. */
   async replaceEdge(edge: DocumentSelector & object, o?: ReplaceOptions) {
     return this.edgeCollection(parseHandle(edge).collection).replace(edge as any, o);
   }
+  /** Deletes an edge by id. */
   async deleteEdge(edge: DocumentSelector, o?: DeleteOptions) {
     return this.edgeCollection(parseHandle(edge).collection).delete(edge, o);
   }
+  /** Inserts an edge from `from` to `to` into `collection`, carrying `data`. */
   async link(
     collection: string,
     from: DocumentSelector,
@@ -478,6 +504,7 @@ export class Graph extends ApiGroup {
   ) {
     return this.edgeCollection(collection).link(from, to, o);
   }
+  /** The edges of `collection` starting or ending at `vertex`: `{ edges, stats }`. */
   async edges(
     collection: string,
     vertex: DocumentSelector,

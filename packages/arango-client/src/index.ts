@@ -1,6 +1,7 @@
 // arango-admin: the administration APIs (users, tasks, views, analyzers, WAL, Foxx, Pregel, ...).
 export * from './admin/index.js';
 export {
+  ApiGroup,
   AQL,
   AQLPlanCache,
   AQLQueryCache,
@@ -26,10 +27,14 @@ export {
 export {
   type ArangoRequest,
   type ArangoResponse,
+  type AuthOptions,
   Connection,
+  type ConnectionOptions,
   type Decode,
   type ExecutionContext,
   type Executor,
+  type HttpMethod,
+  type QueryValue,
 } from './connection.js';
 export { Cursor, type CursorStatistics } from './cursor.js';
 export {
