@@ -26,8 +26,8 @@ import type {
 } from './binary/index.js';
 import { prepareValue } from './binary/index.js';
 import { Cache } from './cache.js';
-import { Cluster } from './cluster.js';
 import { type CacheSettings, normaliseSettings, PROP_NAME, prepareSettings } from './cache-config.js';
+import { Cluster } from './cluster.js';
 import { Connection, type RequestOptions, type ResponseReader } from './connection.js';
 import { type CursorPromise, cursorPromise, type PinnedRunner, SqlFieldsCursor } from './cursor.js';
 import { HandshakeError, ParameterError, ReconnectError } from './errors.js';
@@ -207,6 +207,7 @@ export class Client implements AsyncDisposable {
           send: (conn, op) => this.#send(conn, op, undefined, undefined),
           binary: this.binary,
           closed: () => this.#closed,
+          current: () => this.#conn,
         })
       : undefined;
   }
@@ -229,6 +230,8 @@ export class Client implements AsyncDisposable {
   /** Closes the connection. Calls in flight fail with SocketError. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#tx?._abandon();
+    this.#tx = undefined;
     const c = this.#conn;
     this.#conn = undefined;
     c?.close();

@@ -64,7 +64,7 @@ describe('affinity hash and partition = Java (RendezvousAffinityFunction, 1024/1
   });
 
   it('longs are the default for integer numbers', () => {
-    const h = affinityHashCode(12345);
+    const h = affinityHashCode(12345, undefined);
     expect(h).toBe(affinityHashCode(12345n, LongObject));
   });
 
