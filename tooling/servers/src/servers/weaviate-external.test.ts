@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { serverDef } from '../registry.js';
+
+/** Docker mode for the Weaviate servers: complete env vars give the external info, partial ones fail loudly. */
+
+const oidcVars: Record<string, string> = {
+  WEAVIATE_OIDC_URL: 'http://127.0.0.1:8083',
+  WEAVIATE_OIDC_ISSUER: 'http://127.0.0.1:8095',
+  WEAVIATE_OIDC_USERNAME: 'dbwire-admin',
+  WEAVIATE_OIDC_PASSWORD: 'pw',
+  WEAVIATE_OIDC_CLIENT_ID: 'dbwire-test',
+  WEAVIATE_OIDC_CLIENT_SECRET: 'secret',
+  WEAVIATE_OIDC_TOKEN_LIFETIME: '15',
+};
+const touched = [
+  ...Object.keys(oidcVars),
+  'WEAVIATE_OIDC_GRPC',
+  'WEAVIATE_URL',
+  'WEAVIATE_GRPC',
+  'WEAVIATE_INFERENCE_URL',
+];
+const saved = Object.fromEntries(touched.map((k) => [k, process.env[k]]));
+
+function setEnv(vars: Record<string, string>): void {
+  for (const k of touched) delete process.env[k];
+  Object.assign(process.env, vars);
+}
+
+afterEach(() => {
+  for (const k of touched) {
+    if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
+  }
+});
+
+describe('weaviate docker mode', () => {
+  it('needs WEAVIATE_INFERENCE_URL with WEAVIATE_URL and reports it as inferenceUrl', () => {
+    const def = serverDef('weaviate');
+    setEnv({});
+    expect(def.external()).toBeUndefined();
+    setEnv({ WEAVIATE_URL: 'http://db:8080' });
+    expect(() => def.external()).toThrow(/WEAVIATE_INFERENCE_URL is not/);
+    setEnv({ WEAVIATE_INFERENCE_URL: 'http://t2v:8090' });
+    expect(() => def.external()).toThrow(/WEAVIATE_INFERENCE_URL is set without WEAVIATE_URL/);
+    setEnv({ WEAVIATE_URL: 'http://db:8080', WEAVIATE_INFERENCE_URL: 'http://t2v:8090' });
+    expect(def.external()).toEqual({
+      name: 'weaviate',
+      external: true,
+      endpoints: ['http://db:8080'],
+      url: 'http://db:8080',
+      grpc: 'db:50051',
+      inferenceUrl: 'http://t2v:8090',
+    });
+  });
+
+  it('weaviate-oidc needs every variable, and reports them under the local info keys', () => {
+    const def = serverDef('weaviate-oidc');
+    setEnv({});
+    expect(def.external()).toBeUndefined();
+    const { WEAVIATE_OIDC_CLIENT_SECRET: _, ...partial } = oidcVars;
+    setEnv(partial);
+    expect(() => def.external()).toThrow(/missing: WEAVIATE_OIDC_CLIENT_SECRET$/);
+    setEnv({ ...oidcVars, WEAVIATE_OIDC_TOKEN_LIFETIME: 'soon' });
+    expect(() => def.external()).toThrow(/WEAVIATE_OIDC_TOKEN_LIFETIME must be a positive integer/);
+    setEnv({ ...oidcVars, WEAVIATE_OIDC_GRPC: '127.0.0.1:50053' });
+    expect(def.external()).toEqual({
+      name: 'weaviate-oidc',
+      external: true,
+      endpoints: ['http://127.0.0.1:8083'],
+      url: 'http://127.0.0.1:8083',
+      grpc: '127.0.0.1:50053',
+      issuer: 'http://127.0.0.1:8095',
+      username: 'dbwire-admin',
+      password: 'pw',
+      clientId: 'dbwire-test',
+      clientSecret: 'secret',
+      accessTokenLifetimeSeconds: 15,
+    });
+  });
+});
