@@ -52,6 +52,22 @@ export class ServerMetricsError extends ArangoServerError {
 export class ServerIDError extends ArangoServerError {
   static override brandName = 'ServerIDError';
 }
+/** `db.tls()` (aioarangodb: `tls`) failed. */
+export class ServerTLSError extends ArangoServerError {
+  static override brandName = 'ServerTLSError';
+}
+/** `db.reloadTls()` (aioarangodb: `reload_tls`) failed. */
+export class ServerTLSReloadError extends ArangoServerError {
+  static override brandName = 'ServerTLSReloadError';
+}
+/** `db.jwtSecrets()` (aioarangodb: `jwt_secrets`) failed. */
+export class JWTSecretListError extends ArangoServerError {
+  static override brandName = 'JWTSecretListError';
+}
+/** `db.reloadJwtSecrets()` (aioarangodb: `reload_jwt_secrets`) failed. */
+export class JWTSecretReloadError extends ArangoServerError {
+  static override brandName = 'JWTSecretReloadError';
+}
 /** `db.role()` failed. */
 export class ServerRoleError extends ArangoServerError {
   static override brandName = 'ServerRoleError';

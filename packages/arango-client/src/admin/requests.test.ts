@@ -467,6 +467,17 @@ describe('server administration requests (seed: "Server Administration")', () =>
     expect(await db.shutdown({ soft: true })).toBe(true);
     exec.answers = [{ body: { error: false, code: 200, id: 'CRDN-1' } }];
     expect(await db.serverId()).toBe('CRDN-1');
+    const hashes = { active: { sha256: 'a' }, passive: [] };
+    exec.answers = [
+      { body: { error: false, code: 200, result: { keyfile: { sha256: 'k' } } } },
+      { body: { error: false, code: 200, result: { keyfile: { sha256: 'k2' } } } },
+      { body: { error: false, code: 200, result: hashes } },
+      { body: { error: false, code: 200, result: hashes } },
+    ];
+    expect(await db.tls()).toEqual({ keyfile: { sha256: 'k' } });
+    expect(await db.reloadTls()).toEqual({ keyfile: { sha256: 'k2' } });
+    expect(await db.jwtSecrets()).toEqual(hashes);
+    expect(await db.reloadJwtSecrets()).toEqual(hashes);
     expect(exec.requests.map((r) => `${r.method} ${requestPath(r)} ${JSON.stringify(r.body) ?? ''}`)).toEqual(
       [
         'GET /_admin/database/target-version ',
@@ -480,6 +491,10 @@ describe('server administration requests (seed: "Server Administration")', () =>
         'PUT /_admin/compact {"changeLevel":true,"compactBottomMostLevel":false}',
         'DELETE /_db/test/_admin/shutdown?soft=true ',
         'GET /_admin/server/id ',
+        'GET /_db/test/_admin/server/tls ',
+        'POST /_admin/server/tls ',
+        'GET /_db/test/_admin/server/jwt ',
+        'POST /_admin/server/jwt ',
       ],
     );
     expect(exec.requests.flatMap(openApiProblems)).toEqual([]);

@@ -8,6 +8,8 @@ import { ApiGroup } from '../aql.js';
 import {
   DatabaseCompactError,
   DatabaseSupportInfoError,
+  JWTSecretListError,
+  JWTSecretReloadError,
   ServerEchoError,
   ServerEndpointsError,
   ServerIDError,
@@ -22,6 +24,8 @@ import {
   ServerShutdownError,
   ServerStatisticsError,
   ServerTimeError,
+  ServerTLSError,
+  ServerTLSReloadError,
 } from './errors.js';
 import { pick, stripEnvelope } from './util.js';
 
@@ -265,6 +269,41 @@ export class ServerAdministration extends ApiGroup {
       ServerShutdownError,
       o,
       () => true,
+    );
+  }
+
+  /** The server's TLS keyfile, CA and SNI data: hashes and dates, never key material (aioarangodb: `tls`). */
+  async tls(options?: CallOptions): Promise<Record<string, any>> {
+    return this._call(this._req('GET', '/_admin/server/tls'), ServerTLSError, options, (body) => body.result);
+  }
+
+  /** Reloads the TLS keyfile, CA and SNI files from disk; returns the new data (aioarangodb: `reload_tls`). */
+  async reloadTls(options?: CallOptions): Promise<Record<string, any>> {
+    return this._call(
+      { method: 'POST', endpoint: '/_admin/server/tls', db: null },
+      ServerTLSReloadError,
+      options,
+      (body) => body.result,
+    );
+  }
+
+  /** SHA-256 hashes of the active and passive JWT secrets (aioarangodb: `jwt_secrets`). */
+  async jwtSecrets(options?: CallOptions): Promise<Record<string, any>> {
+    return this._call(
+      this._req('GET', '/_admin/server/jwt'),
+      JWTSecretListError,
+      options,
+      (body) => body.result,
+    );
+  }
+
+  /** Reloads the JWT secrets from disk; returns their hashes (aioarangodb: `reload_jwt_secrets`). */
+  async reloadJwtSecrets(options?: CallOptions): Promise<Record<string, any>> {
+    return this._call(
+      { method: 'POST', endpoint: '/_admin/server/jwt', db: null },
+      JWTSecretReloadError,
+      options,
+      (body) => body.result,
     );
   }
 }
