@@ -4,6 +4,8 @@
  * recorded insert metadata and AQL syntax error). These run on a private replay server in every mode:
  * they need no database, so they never skip.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CallOptions } from '@dbwire/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { asyncJob, errorBody, startReplayServer } from '../../../../tooling/servers/src/arango/index.js';
@@ -19,7 +21,9 @@ import {
   Connection,
   Cursor,
   DocumentInsertError,
+  decodeBatch,
   type Executor,
+  encodeBatch,
   StandardDatabase,
 } from '../../src/index.js';
 
@@ -296,5 +300,73 @@ describe('batch execution (seed tour)', () => {
     const job = await batchDb.collection('students').insert({ _key: 'dup' });
     await batchDb.commit();
     await expect(job.result()).rejects.toBeInstanceOf(DocumentInsertError);
+  });
+});
+
+describe('the recorded 3.11 batch exchanges', () => {
+  const shared = process.env.DBWIRE_SHARED ?? join(import.meta.dirname, '../../../../../shared');
+  const recorded = readFileSync(join(shared, 'arango/exchanges-3.11-extra.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map(
+      (l) =>
+        JSON.parse(l) as {
+          key: string;
+          request: { path: string; body: string; headers: Record<string, string> };
+        },
+    )
+    .filter((e) => e.request.path === '/_api/batch');
+
+  it('replays both and decodes every part: status, headers, JSON body, by Content-Id or position', async () => {
+    expect(recorded.map((e) => e.key)).toEqual([
+      'RestBatchImplicitBoundary_single',
+      'RestBatchMultipartHeader_single',
+    ]);
+    const answers = [];
+    for (const e of recorded) {
+      const res = await conn.send({
+        method: 'POST',
+        endpoint: '/_api/batch',
+        db: null,
+        headers: e.request.headers['Content-Type']
+          ? { 'content-type': e.request.headers['Content-Type'] }
+          : undefined,
+        rawBody: e.request.body,
+      });
+      expect(res.status).toBe(200);
+      answers.push(decodeBatch(res.rawBody, 'SomeBoundaryValue', res));
+    }
+    const [implicit, multi] = answers;
+    // RestBatchImplicitBoundary: two parts without Content-Id, both 404 (1203 and 404).
+    expect([implicit?.get('#0')?.status, implicit?.get('#1')?.status]).toEqual([404, 404]);
+    expect((implicit?.get('#0')?.body as { errorNum: number }).errorNum).toBe(1203);
+    expect(implicit?.get('#2')).toBeUndefined();
+    // RestBatchMultipartHeader: five parts named by Content-Id.
+    expect(['myId1', 'myId2', 'someId', 'nextId', 'otherId'].map((id) => multi?.get(id)?.status)).toEqual([
+      200, 404, 200, 200, 200,
+    ]);
+    expect(multi?.get('myId1')?.body).toMatchObject({ server: 'arango', version: '3.11.14' });
+    expect(multi?.get('nextId')?.headers.location).toBe('/_db/_system/_api/collection/products/figures');
+    expect((multi?.get('nextId')?.body as { figures: object }).figures).toBeDefined();
+  });
+
+  it("the client's multipart body has the recorded layout (part headers, request line, body)", () => {
+    const body = encodeBatch(
+      [
+        { req: { method: 'GET', endpoint: '/_api/version', db: 'x' }, job: { id: 'myId1' } },
+        {
+          req: { method: 'POST', endpoint: '/_api/collection/products', db: 'x', body: { name: 'products' } },
+          job: { id: 'someId' },
+        },
+      ],
+      'SomeBoundaryValue',
+    );
+    expect(body).toBe(
+      '--SomeBoundaryValue\r\ncontent-type: application/x-arango-batchpart\r\ncontent-id: myId1\r\n\r\n' +
+        'GET /_api/version HTTP/1.1\r\n\r\n\r\n' +
+        '--SomeBoundaryValue\r\ncontent-type: application/x-arango-batchpart\r\ncontent-id: someId\r\n\r\n' +
+        'POST /_api/collection/products HTTP/1.1\r\ncontent-type: application/json\r\n\r\n{"name":"products"}\r\n' +
+        '--SomeBoundaryValue--\r\n',
+    );
   });
 });
