@@ -55,7 +55,7 @@ describe.runIf(server?.external === true)('real ArangoDB: administration', () =>
     const username = `dbwire_admin_${suffix}@example`;
     const created = await sysDb.createUser({
       username,
-      password: 'first',
+      password: 'dbwire-admin-pw-1',
       active: true,
       extra: { team: 'a' },
     });
