@@ -177,11 +177,34 @@ describe('async execution (seed tour)', () => {
         result: { status: 200, body: { error: false, code: 200, collections: ['teachers', 'lectures'] } },
       }),
     ]);
+    srv.script([
+      ...asyncJob({
+        match: { method: 'GET', path: '/_api/user', database: 'test' },
+        jobId: '2003',
+        result: {
+          status: 200,
+          body: { error: false, code: 200, result: [{ user: 'root', active: true, extra: {} }] },
+        },
+      }),
+      ...asyncJob({
+        match: { method: 'GET', path: '/_api/foxx', database: 'test' },
+        jobId: '2004',
+        result: { status: 200, body: [{ mount: '/svc', name: 'svc' }] },
+      }),
+    ]);
     const asyncDb = db.beginAsyncExecution();
     const has = await asyncDb.hasCollection('students');
     const vcols = await asyncDb.graph('school').vertexCollections();
+    // Administration wrappers (arango-admin's) run in the context with no code of their own.
+    const users = await asyncDb.users();
+    const services = await asyncDb.foxx.services();
+    expect([has.id, vcols.id, users.id, services.id]).toEqual(['2001', '2002', '2003', '2004']);
     expect(await has.result()).toBe(false);
     expect(await vcols.result()).toEqual(['lectures', 'teachers']);
+    expect((await users.result()).map((u) => u.username)).toEqual(['root']);
+    expect(await services.result()).toHaveLength(1);
+    // One request per call, and one per result: nothing ran twice or synchronously.
+    expect(exec.sent).toHaveLength(8);
   });
 });
 
