@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArangoClient } from '../../src/index.js';
-import { script, target, violations } from './helpers.js';
+import { replayTarget, script, violations } from './helpers.js';
 
 /** One answer shape that every administration decoder accepts (each reads its own fields). */
 const ANSWER = {
@@ -42,10 +42,10 @@ const EXPECTED_VIOLATIONS: Array<[RegExp, string]> = [
   ],
 ];
 
-const server = await target();
+const server = await replayTarget();
 const url = server.url;
 
-describe.skipIf(server.external)('README: the Administration snippets run', () => {
+describe('README: the Administration snippets run', () => {
   let client: ArangoClient;
   beforeAll(async () => {
     await script(url, [

@@ -22,7 +22,7 @@ import {
   TaskGetError,
   UserDeleteError,
 } from '../../src/index.js';
-import { ScenarioExecutor, script, target, violations } from './helpers.js';
+import { replayTarget, ScenarioExecutor, script, violations } from './helpers.js';
 
 const AREAS_312 = [
   'administration',
@@ -668,203 +668,200 @@ const CASES: Case[] = [
   },
 ];
 
-const server = await target();
+const server = await replayTarget();
 const url = server.url;
 
-describe.skipIf(server.external)(
-  'arango-client replays every recorded exchange of the administration areas',
-  () => {
-    let conn: Connection;
-    let exec: ScenarioExecutor;
-    let db: StandardDatabase;
-    const served = new Set<string>();
+describe('arango-client replays every recorded exchange of the administration areas', () => {
+  let conn: Connection;
+  let exec: ScenarioExecutor;
+  let db: StandardDatabase;
+  const served = new Set<string>();
 
-    beforeAll(() => {
-      conn = new Connection({ hosts: [url] }, { username: 'root', password: '' });
-      exec = new ScenarioExecutor(conn);
-      db = new StandardDatabase(exec, '_system', 'root');
-    });
-    afterAll(async () => {
-      await conn.close();
-      await server.close();
-    });
+  beforeAll(() => {
+    conn = new Connection({ hosts: [url] }, { username: 'root', password: '' });
+    exec = new ScenarioExecutor(conn);
+    db = new StandardDatabase(exec, '_system', 'root');
+  });
+  afterAll(async () => {
+    await conn.close();
+    await server.close();
+  });
 
-    for (const c of CASES) {
-      it(c.keys.join(', '), async () => {
-        exec.served.length = 0;
-        exec.scenario = c.scenario;
-        try {
-          await c.run({ db, exec });
-        } finally {
-          exec.scenario = undefined;
-        }
-        for (const k of exec.served) served.add(k);
-        for (const k of c.keys) expect(exec.served, `recording ${k} answered`).toContain(k);
-      });
-    }
-
-    it('deleteUser: 202 → true, 404 → false with ignoreMissing, else UserDeleteError (scripted, recorded shapes)', async () => {
-      await script(url, [
-        {
-          match: { method: 'DELETE', path: '/_api/user/userToDelete@myapp' },
-          respond: { status: 202, body: { error: false, code: 202 } },
-          times: 1,
-        },
-        {
-          match: { method: 'DELETE', path: '/_api/user/userToDelete@myapp' },
-          respond: {
-            status: 404,
-            body: { error: true, code: 404, errorNum: errno.USER_NOT_FOUND, errorMessage: 'user not found' },
-          },
-        },
-      ]);
-      expect(await db.deleteUser('userToDelete@myapp')).toBe(true);
-      expect(await db.deleteUser('userToDelete@myapp', { ignoreMissing: true })).toBe(false);
-      const err = await rejects(db.deleteUser('userToDelete@myapp'), UserDeleteError);
-      expect(err.errorCode).toBe(errno.USER_NOT_FOUND);
-      await fetch(`${url}/_replay/script`, { method: 'DELETE' });
-    });
-
-    it('Pregel on a 3.12 server (no /_api/control_pregel) fails with a message that says so', async () => {
-      await script(url, [
-        {
-          match: { method: 'POST', path: '/_api/control_pregel' },
-          respond: {
-            status: 404,
-            body: {
-              error: true,
-              code: 404,
-              errorNum: 404,
-              errorMessage: "unknown path '/_api/control_pregel'",
-            },
-          },
-        },
-      ]);
-      const err = await rejects(
-        db.pregel.createJob({ graph: 'school', algorithm: 'pagerank' }),
-        PregelJobCreateError,
-      );
-      expect(err.message).toMatch(/Pregel is not available on this server \(ArangoDB 3\.12 removed it/);
-      expect(err.httpCode).toBe(404);
-      await fetch(`${url}/_replay/script`, { method: 'DELETE' });
-    });
-
-    it('administration calls run as async jobs: their decoders (formatting, typed errors, headers) apply to the stored answers', async () => {
-      await script(url, [
-        ...asyncJob({
-          match: { method: 'GET', path: '/_api/user' },
-          jobId: '2001',
-          result: {
-            status: 200,
-            body: { error: false, code: 200, result: [{ user: 'root', active: true, extra: {} }] },
-          },
-        }),
-        ...asyncJob({
-          match: { method: 'DELETE', path: '/_api/tasks/gone' },
-          jobId: '2002',
-          result: {
-            status: 404,
-            body: { error: true, code: 404, errorNum: errno.TASK_NOT_FOUND, errorMessage: 'task not found' },
-          },
-        }),
-        ...asyncJob({
-          match: { method: 'GET', path: '/_api/wal/tail' },
-          jobId: '2003',
-          result: {
-            status: 204,
-            headers: { 'x-arango-replication-checkmore': 'false', 'x-arango-replication-lasttick': '7' },
-          },
-        }),
-      ]);
-      try {
-        const asyncDb = db.beginAsyncExecution();
-        expect(asyncDb.context).toBe('async');
-        const users = await asyncDb.users();
-        expect(users.id).toBe('2001');
-        expect(await users.result()).toEqual([{ username: 'root', active: true, extra: {} }]);
-        const deletion = await asyncDb.deleteTask('gone');
-        expect(deletion.id).toBe('2002');
-        const err = await rejects(deletion.result(), TaskDeleteError);
-        expect(err.errorCode).toBe(errno.TASK_NOT_FOUND);
-        const tail = await asyncDb.wal.tail({ lower: 1 });
-        expect(await tail.result()).toMatchObject({ checkMore: false, lastTick: '7', content: '' });
-      } finally {
-        await fetch(`${url}/_replay/script`, { method: 'DELETE' });
-      }
-    });
-
-    it('administration calls queue in a batch ("requests" mode, as on 3.12) and decode on commit', async () => {
+  for (const c of CASES) {
+    it(c.keys.join(', '), async () => {
       exec.served.length = 0;
-      const batchDb = db.beginBatchExecution({ mode: 'requests' });
-      expect(batchDb.context).toBe('batch');
-      const users = await batchDb.users();
-      const missing = await batchDb.deleteTask('NoTaskWithThatName', { ignoreMissing: true });
-      const lastTick = await batchDb.wal.lastTick();
-      expect(exec.served).toEqual([]);
-      await batchDb.commit();
-      expect(exec.served).toEqual([
-        'RestFetchAllUser_single#0',
-        'RestTasksDeleteFail_single#0',
-        'RestWalAccessFirstTick_single#0',
-      ]);
-      expect((await users.result()).map((u) => u.username)).toEqual(['tester', 'admin', 'root']);
-      expect(await missing.result()).toBe(false);
-      expect((await lastTick.result()).tick).toBe('184777');
-    });
-
-    it('cluster administration through several coordinators: round robin sends each call to the next one', async () => {
-      const coordinators = [await startReplayServer({ port: 0 }), await startReplayServer({ port: 0 })];
-      const health = { error: false, code: 200, ClusterId: 'c1', Health: {} };
-      coordinators.forEach((c, i) => {
-        c.script([
-          {
-            match: { method: 'GET', path: '/_admin/server/id' },
-            respond: { status: 200, body: { id: `CRDN-${i}` } },
-          },
-          {
-            match: { method: 'GET', path: '/_admin/cluster/health' },
-            respond: { status: 200, body: health },
-          },
-        ]);
-      });
-      const client = new ArangoClient({ hosts: coordinators.map((c) => c.url), hostResolver: 'roundrobin' });
+      exec.scenario = c.scenario;
       try {
-        const sysDb = await client.db('_system', { username: 'root', password: 'passwd' });
-        const ids = [
-          await sysDb.cluster.serverId(),
-          await sysDb.cluster.serverId(),
-          await sysDb.cluster.serverId(),
-        ];
-        expect(ids).toEqual(['CRDN-0', 'CRDN-1', 'CRDN-0']);
-        expect(await sysDb.cluster.health()).toEqual({ ClusterId: 'c1', Health: {} });
-        expect(coordinators.map((c) => c.violations())).toEqual([[], []]);
+        await c.run({ db, exec });
       } finally {
-        await client.close();
-        await Promise.all(coordinators.map((c) => c.close()));
+        exec.scenario = undefined;
       }
+      for (const k of exec.served) served.add(k);
+      for (const k of c.keys) expect(exec.served, `recording ${k} answered`).toContain(k);
     });
+  }
 
-    it('every recording of these areas is replayed or listed with a reason', () => {
-      const missing = recorded
-        .map((e) => `${e.key}#${e.seq}`)
-        .filter((k) => !served.has(k) && !(k in NOT_SENT));
-      expect(missing).toEqual([]);
-      expect(recorded.length).toBe(78);
-    });
+  it('deleteUser: 202 → true, 404 → false with ignoreMissing, else UserDeleteError (scripted, recorded shapes)', async () => {
+    await script(url, [
+      {
+        match: { method: 'DELETE', path: '/_api/user/userToDelete@myapp' },
+        respond: { status: 202, body: { error: false, code: 202 } },
+        times: 1,
+      },
+      {
+        match: { method: 'DELETE', path: '/_api/user/userToDelete@myapp' },
+        respond: {
+          status: 404,
+          body: { error: true, code: 404, errorNum: errno.USER_NOT_FOUND, errorMessage: 'user not found' },
+        },
+      },
+    ]);
+    expect(await db.deleteUser('userToDelete@myapp')).toBe(true);
+    expect(await db.deleteUser('userToDelete@myapp', { ignoreMissing: true })).toBe(false);
+    const err = await rejects(db.deleteUser('userToDelete@myapp'), UserDeleteError);
+    expect(err.errorCode).toBe(errno.USER_NOT_FOUND);
+    await fetch(`${url}/_replay/script`, { method: 'DELETE' });
+  });
 
-    it('no request of this suite violated the OpenAPI description (3.11-only operations excepted)', async () => {
-      const v = await violations(url);
-      const unexpected = v.filter((x) => {
-        const path = x.path.replace(/^\/_db\/[^/]+/, '').replace(/\?.*$/, '');
-        if (UNDOCUMENTED.some((re) => re.test(path))) return false;
-        // A transfer's progress query names only its id; the description marks the start fields required.
-        if (/^\/_admin\/backup\/(upload|download)$/.test(path)) {
-          return !x.problems.every((p) => /required property '(remoteRepository|config)'/.test(p));
-        }
-        return true;
-      });
-      expect(unexpected).toEqual([]);
-      expect(v.length).toBeGreaterThan(0);
+  it('Pregel on a 3.12 server (no /_api/control_pregel) fails with a message that says so', async () => {
+    await script(url, [
+      {
+        match: { method: 'POST', path: '/_api/control_pregel' },
+        respond: {
+          status: 404,
+          body: {
+            error: true,
+            code: 404,
+            errorNum: 404,
+            errorMessage: "unknown path '/_api/control_pregel'",
+          },
+        },
+      },
+    ]);
+    const err = await rejects(
+      db.pregel.createJob({ graph: 'school', algorithm: 'pagerank' }),
+      PregelJobCreateError,
+    );
+    expect(err.message).toMatch(/Pregel is not available on this server \(ArangoDB 3\.12 removed it/);
+    expect(err.httpCode).toBe(404);
+    await fetch(`${url}/_replay/script`, { method: 'DELETE' });
+  });
+
+  it('administration calls run as async jobs: their decoders (formatting, typed errors, headers) apply to the stored answers', async () => {
+    await script(url, [
+      ...asyncJob({
+        match: { method: 'GET', path: '/_api/user' },
+        jobId: '2001',
+        result: {
+          status: 200,
+          body: { error: false, code: 200, result: [{ user: 'root', active: true, extra: {} }] },
+        },
+      }),
+      ...asyncJob({
+        match: { method: 'DELETE', path: '/_api/tasks/gone' },
+        jobId: '2002',
+        result: {
+          status: 404,
+          body: { error: true, code: 404, errorNum: errno.TASK_NOT_FOUND, errorMessage: 'task not found' },
+        },
+      }),
+      ...asyncJob({
+        match: { method: 'GET', path: '/_api/wal/tail' },
+        jobId: '2003',
+        result: {
+          status: 204,
+          headers: { 'x-arango-replication-checkmore': 'false', 'x-arango-replication-lasttick': '7' },
+        },
+      }),
+    ]);
+    try {
+      const asyncDb = db.beginAsyncExecution();
+      expect(asyncDb.context).toBe('async');
+      const users = await asyncDb.users();
+      expect(users.id).toBe('2001');
+      expect(await users.result()).toEqual([{ username: 'root', active: true, extra: {} }]);
+      const deletion = await asyncDb.deleteTask('gone');
+      expect(deletion.id).toBe('2002');
+      const err = await rejects(deletion.result(), TaskDeleteError);
+      expect(err.errorCode).toBe(errno.TASK_NOT_FOUND);
+      const tail = await asyncDb.wal.tail({ lower: 1 });
+      expect(await tail.result()).toMatchObject({ checkMore: false, lastTick: '7', content: '' });
+    } finally {
+      await fetch(`${url}/_replay/script`, { method: 'DELETE' });
+    }
+  });
+
+  it('administration calls queue in a batch ("requests" mode, as on 3.12) and decode on commit', async () => {
+    exec.served.length = 0;
+    const batchDb = db.beginBatchExecution({ mode: 'requests' });
+    expect(batchDb.context).toBe('batch');
+    const users = await batchDb.users();
+    const missing = await batchDb.deleteTask('NoTaskWithThatName', { ignoreMissing: true });
+    const lastTick = await batchDb.wal.lastTick();
+    expect(exec.served).toEqual([]);
+    await batchDb.commit();
+    expect(exec.served).toEqual([
+      'RestFetchAllUser_single#0',
+      'RestTasksDeleteFail_single#0',
+      'RestWalAccessFirstTick_single#0',
+    ]);
+    expect((await users.result()).map((u) => u.username)).toEqual(['tester', 'admin', 'root']);
+    expect(await missing.result()).toBe(false);
+    expect((await lastTick.result()).tick).toBe('184777');
+  });
+
+  it('cluster administration through several coordinators: round robin sends each call to the next one', async () => {
+    const coordinators = [await startReplayServer({ port: 0 }), await startReplayServer({ port: 0 })];
+    const health = { error: false, code: 200, ClusterId: 'c1', Health: {} };
+    coordinators.forEach((c, i) => {
+      c.script([
+        {
+          match: { method: 'GET', path: '/_admin/server/id' },
+          respond: { status: 200, body: { id: `CRDN-${i}` } },
+        },
+        {
+          match: { method: 'GET', path: '/_admin/cluster/health' },
+          respond: { status: 200, body: health },
+        },
+      ]);
     });
-  },
-);
+    const client = new ArangoClient({ hosts: coordinators.map((c) => c.url), hostResolver: 'roundrobin' });
+    try {
+      const sysDb = await client.db('_system', { username: 'root', password: 'passwd' });
+      const ids = [
+        await sysDb.cluster.serverId(),
+        await sysDb.cluster.serverId(),
+        await sysDb.cluster.serverId(),
+      ];
+      expect(ids).toEqual(['CRDN-0', 'CRDN-1', 'CRDN-0']);
+      expect(await sysDb.cluster.health()).toEqual({ ClusterId: 'c1', Health: {} });
+      expect(coordinators.map((c) => c.violations())).toEqual([[], []]);
+    } finally {
+      await client.close();
+      await Promise.all(coordinators.map((c) => c.close()));
+    }
+  });
+
+  it('every recording of these areas is replayed or listed with a reason', () => {
+    const missing = recorded
+      .map((e) => `${e.key}#${e.seq}`)
+      .filter((k) => !served.has(k) && !(k in NOT_SENT));
+    expect(missing).toEqual([]);
+    expect(recorded.length).toBe(78);
+  });
+
+  it('no request of this suite violated the OpenAPI description (3.11-only operations excepted)', async () => {
+    const v = await violations(url);
+    const unexpected = v.filter((x) => {
+      const path = x.path.replace(/^\/_db\/[^/]+/, '').replace(/\?.*$/, '');
+      if (UNDOCUMENTED.some((re) => re.test(path))) return false;
+      // A transfer's progress query names only its id; the description marks the start fields required.
+      if (/^\/_admin\/backup\/(upload|download)$/.test(path)) {
+        return !x.problems.every((p) => /required property '(remoteRepository|config)'/.test(p));
+      }
+      return true;
+    });
+    expect(unexpected).toEqual([]);
+    expect(v.length).toBeGreaterThan(0);
+  });
+});
