@@ -24,7 +24,7 @@ const server = process.env.ARANGO_URL ? await target() : undefined;
 const url = server?.url ?? '';
 const suffix = `${process.pid}_${Date.now()}`;
 
-describe.runIf(server?.external === true)('real ArangoDB: administration', () => {
+describe.runIf(server?.external === true)('real ArangoDB: administration (set ARANGO_URL to run)', () => {
   let client: ArangoClient;
   let sysDb: StandardDatabase;
 
