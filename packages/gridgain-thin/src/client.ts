@@ -230,6 +230,8 @@ export class Client implements AsyncDisposable {
   /** Closes the connection. Calls in flight fail with SocketError. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#tx?._abandon();
+    this.#tx = undefined;
     const c = this.#conn;
     this.#conn = undefined;
     c?.close();

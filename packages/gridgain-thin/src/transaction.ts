@@ -17,7 +17,13 @@
  */
 import { UsageError } from '@dbwire/core';
 import type { Connection, RequestOptions } from './connection.js';
-import { ParameterError, SocketError } from './errors.js';
+import {
+  CacheError,
+  ParameterError,
+  SocketError,
+  TransactionConflictError,
+  TransactionError,
+} from './errors.js';
 import type { Operation } from './ops/operation.js';
 import { txEndOp } from './ops/tx-ops.js';
 
@@ -118,7 +124,9 @@ export class Transaction implements AsyncDisposable {
   _enqueue<T>(op: Operation<T>, options: RequestOptions | undefined): Promise<T> {
     const run = (): Promise<T> => {
       if (this.#conn.closed) return Promise.reject(this.#lost());
-      return this.#host._sendInTx(this.#conn, op, options, this.id);
+      return this.#host._sendInTx(this.#conn, op, options, this.id).catch((err: unknown) => {
+        throw asTransactionError(err);
+      });
     };
     const p = this.#tail.then(run, run);
     this.#tail = p.catch(() => undefined);
@@ -179,6 +187,11 @@ export class Transaction implements AsyncDisposable {
     return p;
   }
 
+  /** @internal The client closed: the server rolls the transaction back with the connection. */
+  _abandon(): void {
+    this.#finish('rolledBack');
+  }
+
   #finish(state: State): void {
     if (this.#state !== 'active') return;
     this.#state = state;
@@ -192,6 +205,27 @@ export class Transaction implements AsyncDisposable {
       { code: 'ERR_TX_CONNECTION_LOST' },
     );
   }
+}
+
+/**
+ * A server failure of an operation inside a transaction that is about the transaction (a lock not
+ * acquired in time, the transaction timed out or was rolled back, an ATOMIC cache) becomes a
+ * TransactionError (TransactionConflictError for optimistic conflicts); anything else is unchanged.
+ */
+function asTransactionError(err: unknown): unknown {
+  if (!(err instanceof CacheError) || err instanceof TransactionError) return err;
+  const m = err.message;
+  if (/optimistic|concurrent (update|modification)|version mismatch/i.test(m)) {
+    return new TransactionConflictError(m, err.status, { cause: err });
+  }
+  if (/transaction|\block\b|atomic/i.test(m)) {
+    let message = m;
+    if (/atomic/i.test(m) && !/TRANSACTIONAL/.test(m)) {
+      message = `${m} (this cache is ATOMIC: only TRANSACTIONAL caches take part in transactions)`;
+    }
+    return new TransactionError(message, err.status, { cause: err });
+  }
+  return err;
 }
 
 /** Throws UsageError when a transaction option is out of range. */
