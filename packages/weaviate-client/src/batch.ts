@@ -99,11 +99,22 @@ export interface BatchFailure<T> {
 /** An object as queued, with its encoded JSON. */
 export interface QueuedObject {
   /** The object id. */
-  uuid: string;
-  /** The REST body of the object. */
-  body: Record<string, unknown>;
+  readonly uuid: string;
+  /** The REST body of the object (decoded from `json` on demand). */
+  readonly body: Record<string, unknown>;
   /** `JSON.stringify(body)`, computed once for size splitting and sending. */
-  json: string;
+  readonly json: string;
+}
+
+/** Keeps only the encoded JSON of a queued object: half the memory of keeping the body too. */
+class EncodedObject implements QueuedObject {
+  constructor(
+    readonly uuid: string,
+    readonly json: string,
+  ) {}
+  get body(): Record<string, unknown> {
+    return JSON.parse(this.json) as Record<string, unknown>;
+  }
 }
 
 /** A reference as queued, with its encoded JSON. */
@@ -428,7 +439,7 @@ export class Batch extends CallableBase {
     const uuid =
       options.uuid === undefined || options.uuid === null ? randomUUID() : getValidUuid(options.uuid);
     const body = objectBody(options.dataObject, options.className, uuid, options.vector, options.tenant);
-    this.#objects.push({ uuid, body, json: JSON.stringify(body) });
+    this.#objects.push(new EncodedObject(uuid, JSON.stringify(body)));
     this.#stats.objectsAdded++;
     await this.#autoCreate();
     return uuid;

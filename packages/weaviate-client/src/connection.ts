@@ -49,6 +49,8 @@ export interface Operation<T> {
   refine?: (status: number, body: unknown) => Error | undefined;
   /** Sent without credentials (OIDC discovery). */
   anonymous?: boolean;
+  /** Safe to send twice (reads, GraphQL). GET and HEAD always are. */
+  idempotent?: boolean;
 }
 
 /** What the client needs from a source of credentials; resolved lazily on the first request. */
@@ -305,8 +307,14 @@ export class Connection {
             cause: err,
             retryable: false,
           });
-        // A keep-alive socket closed by the server between requests: a read can safely go again.
-        if (attempt === 1 && RESET.has(code) && (op.method === 'GET' || op.method === 'HEAD')) continue;
+        // A keep-alive socket the server closed while it sat idle (or while our event loop was busy):
+        // a request that is safe to repeat goes again once, on a fresh socket.
+        if (
+          attempt === 1 &&
+          RESET.has(code) &&
+          (op.idempotent || op.method === 'GET' || op.method === 'HEAD')
+        )
+          continue;
         throw new ConnectionError(
           `${op.method} ${this.#origin}${op.path} failed: ${(err as Error).message ?? err}`,
           {

@@ -278,6 +278,7 @@ export function validateOp(body: Record<string, unknown>): Operation<ValidationR
     method: 'POST',
     path: '/v1/objects/validate',
     body: { ...body, id: body.id ?? randomUUID() },
+    idempotent: true,
     ok: [200, 422],
     what: 'Validate object',
     decode: (b, status) =>

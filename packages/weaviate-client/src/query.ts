@@ -45,6 +45,8 @@ export function graphqlOp<D>(query: string, name: string): Operation<GraphQLResp
     method: 'POST',
     path: '/v1/graphql',
     body: { query },
+    // Weaviate's GraphQL has no mutations: a query can always be repeated.
+    idempotent: true,
     what: 'GraphQL query',
     // Weaviate answers some invalid queries with 422 (and an `errors` or `error` array): still a query error.
     refine: (status, b) => {

@@ -8,7 +8,7 @@
  *   Each import runs in its own child process so its peak RSS (shown in the row label) is its own.
  * - nearVector (limit 10) at 1 and 32 in flight, ops/s: median of BENCH_RUNS rounds, interleaved.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { useServer } from '@dbwire/test-servers';
 import { Client } from '@dbwire/weaviate-client';
@@ -111,24 +111,37 @@ async function importChild(
   process.stdout.write(`${JSON.stringify({ seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
 }
 
+/** Runs one import in a child process (asynchronously: the parent's pooled sockets stay serviced). */
 function runImport(
   impl: 'dbwire' | 'official',
   url: string,
   grpc: string,
   className: string,
-): { seconds: number; maxRssMb: number } {
+): Promise<{ seconds: number; maxRssMb: number }> {
   const self = fileURLToPath(import.meta.url);
-  const res = spawnSync(
+  const child = spawn(
     process.execPath,
     ['--import', 'tsx', self, '--weaviate-import-child', impl, url, grpc, className],
     {
-      encoding: 'utf8',
-      maxBuffer: 1 << 20,
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: process.env,
     },
   );
-  if (res.status !== 0) throw new Error(`${impl} import child failed: ${res.stderr || res.stdout}`);
-  return JSON.parse(res.stdout.trim().split('\n').at(-1)!) as { seconds: number; maxRssMb: number };
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`${impl} import child failed (${code}): ${err || out}`));
+      else resolve(JSON.parse(out.trim().split('\n').at(-1)!) as { seconds: number; maxRssMb: number });
+    });
+  });
 }
 
 async function count(client: Client, className: string): Promise<number> {
@@ -148,7 +161,7 @@ export async function run(): Promise<BenchRow[]> {
     // --- import: each client into a fresh class, in its own process
     for (const impl of ['official', 'dbwire'] as const) {
       await createClass(ours, importClass);
-      const r = runImport(impl, url, grpc, importClass);
+      const r = await runImport(impl, url, grpc, importClass);
       const n = await count(ours, importClass);
       if (n !== IMPORT_N) throw new Error(`${impl}: ${n} objects on the server after importing ${IMPORT_N}`);
       const label = impl === 'dbwire' ? 'dbwire weaviate-client' : 'official weaviate-client';
