@@ -1045,6 +1045,12 @@ export class Collection<T extends Record<string, any> = Record<string, any>>
 
   /** Iterates over every document of the collection (a streamed cursor). */
   [Symbol.asyncIterator](): AsyncIterator<Document<T>> {
+    if (this.context === 'async' || this.context === 'batch') {
+      // Iterating needs the cursor now; in a deferred context `all()` resolves to a job.
+      throw new DocumentParseError(
+        `a collection cannot be iterated in the ${this.context} context: use all()`,
+      );
+    }
     let inner: AsyncIterator<Document<T>> | undefined;
     return {
       next: async () => {

@@ -516,6 +516,10 @@ export class StandardDatabase extends ApiGroup {
     fn: (trx: TransactionDatabase) => Promise<R>,
     o: TransactionOptions = {},
   ): Promise<R> {
+    if (this.context === 'async' || this.context === 'batch') {
+      // Begin, run and commit are three dependent steps: they cannot be deferred as one job.
+      throw new ArangoClientError(`withTransaction() cannot run in the ${this.context} context`);
+    }
     const trx = await this.beginTransaction(o);
     let result: R;
     try {
