@@ -20,13 +20,13 @@ import { type Reply, ScriptEngine, type ScriptEntry } from './scripts.js';
  * script stateful sequences on top.
  *
  * Matching rules (documented for the suites):
- * - method, then path with any `/_db/<name>` prefix removed on both sides (the recordings were made
- *   against `_system`, mostly without the prefix; a client configured for another database must still
- *   hit them), percent-decoding per segment, trailing slash ignored (a recording with the same
- *   trailing slash is preferred);
+ * - method, then path with any `/_db/<name>` prefix removed on both sides, percent-decoding per
+ *   segment, trailing slash ignored (a recording with the same trailing slash is preferred); in strict
+ *   mode (the default, see `ReplayOptions.strict`) the database must be the recording's own
+ *   (`_system` when its path has no prefix);
  * - query parameters compared as a set of decoded pairs (order-insensitive);
- * - the semantic headers `x-arango-async`, `if-match`, `if-none-match` must agree (present with the
- *   same value, or absent on both sides): they change what the server answers;
+ * - the semantic headers `x-arango-async`, `if-match`, `if-none-match`, `x-arango-trx-id` must agree
+ *   (present with the same value, or absent on both sides): they change what the server answers;
  * - body: JSON bodies deep-equal after parsing (key order and whitespace ignored), other bodies
  *   compared as text (surrounding whitespace ignored); no body matches only recordings without one.
  * - When several recordings match, they are served in recording order (single-server recordings
