@@ -15,6 +15,8 @@ import {
   ObjectFlag,
   readValue,
   type TypeHint,
+  UUID,
+  UUIDObject,
 } from '../binary/index.js';
 
 /** Affinity key field id by key type id, as a cache's key configurations give them (op 1101). */
@@ -37,6 +39,7 @@ export function affinityHashCode(
     key = key[0];
   }
   if (key !== null && typeof key === 'object') {
+    if (key instanceof UUID && (hint === undefined || hint === UUIDObject)) return uuidHash(key);
     if (key instanceof BinaryObject) {
       const fieldId = fields.get(key.typeId) ?? metadataAffinityField(key.typeId, ctx);
       if (fieldId !== undefined) {
@@ -55,6 +58,19 @@ export function affinityHashCode(
     }
   }
   return javaHashCode(key, hint, ctx);
+}
+
+/**
+ * Java `UUID.hashCode()` = `(int)(hilo >> 32) ^ (int)hilo` with `hilo = msb ^ lsb`: the XOR of the four
+ * 32-bit words of the UUID, read straight from its hex form (no BigInt on the routing path).
+ */
+function uuidHash(u: UUID): number {
+  const v = u.value; // canonical xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx
+  const w0 = Number.parseInt(v.slice(0, 8), 16);
+  const w1 = Number.parseInt(v.slice(9, 13) + v.slice(14, 18), 16);
+  const w2 = Number.parseInt(v.slice(19, 23) + v.slice(24, 28), 16);
+  const w3 = Number.parseInt(v.slice(28, 36), 16);
+  return (w0 ^ w1 ^ w2 ^ w3) | 0;
 }
 
 function affinityFieldIndex(desc: ComplexTypeDescriptor, fields: AffinityKeyFields): number {
