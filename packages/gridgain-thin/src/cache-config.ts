@@ -113,11 +113,25 @@ export interface CacheKeyConfiguration {
   affinityKeyFieldName: string;
 }
 
-/** Expiry durations in milliseconds; -1 eternal, -2 leave unchanged, 0 expire at once. */
-export interface ExpiryPolicy {
+/**
+ * pygridgain's `ExpiryPolicy`: durations in milliseconds for entries created, updated and accessed;
+ * -1 eternal, -2 leave unchanged (the default), 0 expire at once. A plain `{ create: 1000 }` is
+ * accepted wherever an ExpiryPolicy is.
+ */
+export class ExpiryPolicy {
+  /** Lifetime after creation, in ms. */
   create?: number;
+  /** Lifetime after an update, in ms. */
   update?: number;
+  /** Lifetime after an access, in ms. */
   access?: number;
+
+  /** `new ExpiryPolicy({ create: 60_000 })`. */
+  constructor(durations: { create?: number; update?: number; access?: number } = {}) {
+    if (durations.create !== undefined) this.create = durations.create;
+    if (durations.update !== undefined) this.update = durations.update;
+    if (durations.access !== undefined) this.access = durations.access;
+  }
 }
 
 /**

@@ -24,7 +24,17 @@ import type {
   BinaryTypeRegistry,
   BinaryWriter,
 } from './binary/index.js';
-import { prepareValue } from './binary/index.js';
+import {
+  type ComplexType,
+  classOfType,
+  defineEnum,
+  defineType,
+  type EnumType,
+  prepareValue,
+  type Schema,
+  typeIdOf,
+  useClassForType,
+} from './binary/index.js';
 import { Cache } from './cache.js';
 import { type CacheSettings, normaliseSettings, PROP_NAME, prepareSettings } from './cache-config.js';
 import { Cluster } from './cluster.js';
@@ -213,9 +223,12 @@ export class Client implements AsyncDisposable {
   }
 
   /** Connects to one node, or to the first reachable node of a list (failover order). */
-  connect(host: string, port?: number): Promise<this>;
-  connect(nodes: ReadonlyArray<Node | readonly [string, number]>): Promise<this>;
-  async connect(hostOrNodes: string | ReadonlyArray<Node>, port = 10800): Promise<this> {
+  connect(host?: string, port?: number): Promise<this>;
+  connect(nodes: ReadonlyArray<Node | readonly (string | number)[]>): Promise<this>;
+  async connect(
+    hostOrNodes: string | ReadonlyArray<Node | readonly (string | number)[]> = '127.0.0.1',
+    port = 10800,
+  ): Promise<this> {
     const nodes = parseNodes(hostOrNodes, port);
     if (this.#conn) this.#conn.close();
     this.#conn = undefined;
@@ -456,6 +469,62 @@ export class Client implements AsyncDisposable {
   }
 
   /**
+   * The server's metadata of a binary type, by name or type id (pygridgain's `get_binary_type`, op
+   * 3002); undefined when the cluster does not know it.
+   */
+  getBinaryType(type: string | number, options?: RequestOptions): Promise<BinaryTypeMeta | undefined> {
+    let id: number;
+    try {
+      id = binaryTypeId(type);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this._execute(getBinaryTypeOp(id), options);
+  }
+
+  /**
+   * Declares a binary type on the server (pygridgain's `put_binary_type`, op 3003): a complex type
+   * with `schema` (field name → type hint), or an enum with `isEnum` and `schema` (name → ordinal).
+   * Returns the local class (or enum) for it.
+   */
+  async putBinaryType(
+    typeName: string,
+    options?: { affinityKeyField?: string; isEnum?: boolean; schema?: Schema | Record<string, number> },
+  ): Promise<ComplexType | EnumType> {
+    if (options?.isEnum) {
+      const e = defineEnum(typeName, (options.schema ?? {}) as Record<string, number>);
+      await this.binary.registry.put(e.meta);
+      return e;
+    }
+    const schema = (options?.schema ?? {}) as Schema;
+    const field = options?.affinityKeyField;
+    const t = defineType(typeName, schema, field === undefined ? undefined : { affinityKeyField: field });
+    await this.registerBinaryType(t);
+    return t;
+  }
+
+  /**
+   * Registers a class made with `defineType` / `GenericObjectMeta` (or a class extending one) with
+   * the server, and makes it the class its values read back as (pygridgain's `register_binary_type`).
+   */
+  async registerBinaryType(cls: ComplexType | (abstract new (...args: never[]) => object)): Promise<void> {
+    useClassForType(cls);
+    const p = prepareValue(Object.create(cls.prototype) as object, undefined, this.binary);
+    if (p) await p;
+  }
+
+  /**
+   * The class values of a binary type read back as, by name or type id (pygridgain's
+   * `query_binary_type`): the local class, else one derived from the server's metadata; undefined
+   * when neither side knows the type.
+   */
+  async queryBinaryType(type: string | number): Promise<ComplexType | undefined> {
+    const id = binaryTypeId(type);
+    const meta = await this.binary.registry.fetch(id);
+    return meta ? classOfType(this.binary.registry, meta) : undefined;
+  }
+
+  /**
    * Runs a SQL statement (pygridgain's `sql()`, op 2004): DDL and DML run when the returned promise
    * settles; a query's rows come page by page from the cursor it resolves to, which is also iterable
    * directly. Bad SQL rejects with SQLError carrying the server's message.
@@ -622,7 +691,10 @@ export class Client implements AsyncDisposable {
   }
 }
 
-function parseNodes(hostOrNodes: string | ReadonlyArray<Node>, port: number): Node[] {
+function parseNodes(
+  hostOrNodes: string | ReadonlyArray<Node | readonly (string | number)[]>,
+  port: number,
+): Node[] {
   const checkPort = (p: unknown, where: string): number => {
     if (typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > 65535) {
       throw new ParameterError(`${where}: port must be an integer 1..65535, got ${String(p)}`);
@@ -684,3 +756,10 @@ function buildTls(o: ClientOptions): TlsConnectionOptions {
 }
 
 export type { BinaryReader };
+
+/** Type id of a binary type given by name (Java's lower-case hash) or id. */
+function binaryTypeId(type: string | number): number {
+  if (typeof type === 'number' && Number.isInteger(type)) return type | 0;
+  if (typeof type === 'string' && type.length > 0) return typeIdOf(type);
+  throw new ParameterError('a binary type is given by its name or its type id');
+}

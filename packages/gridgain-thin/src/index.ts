@@ -23,7 +23,6 @@ export {
   type ValueOptions,
 } from './cache.js';
 export * from './cache-config.js';
-export { Cluster, type ClusterHost, ClusterState } from './cluster.js';
 export {
   CERT_NONE,
   CERT_OPTIONAL,
@@ -32,6 +31,7 @@ export {
   type ClientOptions,
   type Node,
 } from './client.js';
+export { Cluster, type ClusterHost, ClusterState } from './cluster.js';
 export { Connection, type ConnectionOptions, type RequestOptions } from './connection.js';
 export { Cursor, CursorPromise, dict, ScanCursor, SqlFieldsCursor } from './cursor.js';
 export {

@@ -290,8 +290,47 @@ export function defineType<S extends Schema>(
   return t;
 }
 
-/** pygridgain's name for `defineType`. */
-export const GenericObjectMeta = defineType;
+/** The options form of `GenericObjectMeta`: pygridgain's `type_name=…, schema=…` class keywords. */
+export interface GenericObjectMetaOptions<S extends Schema> {
+  typeName: string;
+  schema: S;
+  affinityKeyField?: keyof S & string;
+}
+
+/**
+ * pygridgain's `GenericObjectMeta`: `defineType` in either form. The options form mirrors the seed's
+ * class keywords, and a class extending the result reads back as an instance of that class (once it
+ * was written, or registered with `client.registerBinaryType`):
+ *
+ *     class PersonKey extends GenericObjectMeta({ typeName: 'PersonKey', schema: { personId: IntObject } }) {}
+ */
+export function GenericObjectMeta<S extends Schema>(options: GenericObjectMetaOptions<S>): ComplexType<S>;
+export function GenericObjectMeta<S extends Schema>(
+  typeName: string,
+  schema: S,
+  options?: { affinityKeyField?: keyof S & string },
+): ComplexType<S>;
+export function GenericObjectMeta<S extends Schema>(
+  nameOrOptions: string | GenericObjectMetaOptions<S>,
+  schema?: S,
+  options?: { affinityKeyField?: keyof S & string },
+): ComplexType<S> {
+  if (typeof nameOrOptions === 'object' && nameOrOptions !== null) {
+    const { typeName, schema: s, affinityKeyField } = nameOrOptions;
+    return defineType(typeName, s, affinityKeyField === undefined ? undefined : { affinityKeyField });
+  }
+  return defineType(nameOrOptions, schema as S, options);
+}
+
+/**
+ * Makes `cls` (a class extending a defined type, or the type itself) the class that values of its
+ * type read back as. Called when an instance of a subclass is written, and by `registerBinaryType`.
+ */
+export function useClassForType(cls: Function): void {
+  const desc = (cls as any)[DESCRIPTOR] as ComplexTypeDescriptor | undefined;
+  if (desc === undefined) throw new UsageError(`${cls.name || 'class'} is not a defined binary type`);
+  definedTypes.set(desc.typeId, cls as ComplexType);
+}
 
 /**
  * A complex object as read from the wire, not (yet) turned into an instance of a type: its header plus

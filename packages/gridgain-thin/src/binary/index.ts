@@ -38,10 +38,12 @@ export {
   defineType,
   type EnumType,
   GenericObjectMeta,
+  type GenericObjectMetaOptions,
   isTypeHint,
   readBinaryTypeMeta,
   type Schema,
   type TypeHint,
+  useClassForType,
   writeBinaryTypeMeta,
 } from './complex.js';
 export {
@@ -100,7 +102,7 @@ export { prepareValue } from './prepare.js';
 export { readValue } from './read.js';
 export { BinaryReader } from './reader.js';
 export { MemoryTypeRegistry } from './registry.js';
-export { resolveValue } from './resolve.js';
+export { classOfType, resolveValue } from './resolve.js';
 export { CollectionKind, MapKind, ObjectFlag, TypeCode } from './type-codes.js';
 export { Decimal, EnumValue, Time, Timestamp, UUID } from './values.js';
 export { writeValue } from './write.js';

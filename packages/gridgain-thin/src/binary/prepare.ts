@@ -5,6 +5,7 @@ import {
   type BinaryTypeRegistry,
   type ComplexTypeDescriptor,
   definedEnums,
+  definedTypes,
   descriptorOfHint,
   descriptorOfInstance,
   type EnumType,
@@ -45,6 +46,10 @@ function collectTypes(
   seen.add(v);
   const desc = descriptorOfInstance(v) ?? (hint ? descriptorOfHint(hint) : undefined);
   if (desc && !(v instanceof BinaryObject)) {
+    // An instance of a subclass of a defined type: values of this type now read back as that subclass.
+    const cls = (v as object).constructor;
+    if (cls !== desc.ctor && definedTypes.get(desc.typeId) === desc.ctor)
+      definedTypes.set(desc.typeId, cls as never);
     if (!registered(ctx.registry, desc)) out.set(`${desc.typeId}:${desc.schemaId}`, desc);
     const rec = v as Record<string, unknown>;
     for (let i = 0; i < desc.names.length; i++) {

@@ -5,6 +5,7 @@ import {
   BinaryObject,
   type BinaryTypeMeta,
   type BinaryTypeRegistry,
+  type ComplexType,
   type ComplexTypeDescriptor,
   DESCRIPTOR,
   definedTypes,
@@ -135,7 +136,8 @@ function resolveObject(o: BinaryObject, st: ResolveState, depth: number): unknow
 
   // The class: the locally defined type, else one derived from the server's metadata.
   let names: ReadonlyMap<number, string> | undefined = local?.idToName;
-  let ctor = local?.ctor;
+  // The registered class, which may be a subclass of the defined type (see useClassForType).
+  let ctor = local ? (definedTypes.get(o.typeId) ?? local.ctor) : undefined;
   if (!local || ids.some((id) => !names!.has(id))) {
     const meta = reg.get(o.typeId);
     if (meta) {
@@ -248,4 +250,12 @@ export function resolveValue(value: unknown, ctx: BinaryContext): unknown | Prom
       if (next) return next.value;
     }
   })();
+}
+
+/**
+ * The class values of a type read back as: the locally defined (or registered) class, else one
+ * derived from the server's metadata (pygridgain's `query_binary_type`).
+ */
+export function classOfType(reg: BinaryTypeRegistry, meta: BinaryTypeMeta): ComplexType {
+  return definedTypes.get(meta.typeId) ?? derivedType(reg, meta).ctor;
 }

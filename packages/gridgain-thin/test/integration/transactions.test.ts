@@ -69,8 +69,14 @@ afterAll(async () => {
   await client?.close();
   await other?.close();
   const admin = await connect();
-  await admin.getCache(`tx_cache_${tag}`).destroy().catch(() => {});
-  await admin.getCache(`tx_atomic_${tag}`).destroy().catch(() => {});
+  await admin
+    .getCache(`tx_cache_${tag}`)
+    .destroy()
+    .catch(() => {});
+  await admin
+    .getCache(`tx_atomic_${tag}`)
+    .destroy()
+    .catch(() => {});
   await admin.close();
 });
 
