@@ -3,18 +3,23 @@
  * local 'ignite' server. Each block matches a README section.
  */
 import {
+  CacheAtomicityMode,
   CacheMode,
   CharObject,
   Client,
-  defineType,
+  dict,
+  GenericObjectMeta,
   IntObject,
   PROP_BACKUPS_NUMBER,
+  PROP_CACHE_ATOMICITY_MODE,
   PROP_CACHE_KEY_CONFIGURATION,
   PROP_CACHE_MODE,
   PROP_NAME,
   ReconnectError,
   ShortObject,
   SocketError,
+  TransactionConcurrency,
+  TransactionIsolation,
 } from '@dbwire/gridgain-thin';
 import { useServer } from '@dbwire/test-servers';
 
@@ -34,7 +39,7 @@ export async function run(log: (s: string) => void): Promise<void> {
 
   // --- Client failover: a node list; the unreachable node is skipped
   {
-    const nodes: Array<[string, number]> = [
+    const nodes = [
       ['127.0.0.1', 1], // nothing listens here
       [host!, port],
     ];
@@ -48,8 +53,8 @@ export async function run(log: (s: string) => void): Promise<void> {
     await myCache.put('test_key', 0);
     for (let i = 0; i < 3; i++) {
       try {
-        const testValue = (await myCache.get('test_key')) as number;
-        await myCache.put('test_key', testValue + 1);
+        const testValue = await myCache.get<number>('test_key');
+        await myCache.put('test_key', (testValue ?? 0) + 1);
       } catch (e) {
         if (!(e instanceof SocketError)) throw e;
         log(`Error: ${e.message}`);
@@ -75,7 +80,10 @@ export async function run(log: (s: string) => void): Promise<void> {
       [PROP_BACKUPS_NUMBER]: 2,
       [PROP_CACHE_KEY_CONFIGURATION]: [{ type_name: 'PersonKey', affinity_key_field_name: 'companyId' }],
     });
-    const PersonKey = defineType('PersonKey', { personId: IntObject, companyId: IntObject });
+    class PersonKey extends GenericObjectMeta({
+      typeName: 'PersonKey',
+      schema: { personId: IntObject, companyId: IntObject },
+    }) {}
     const personKey = new PersonKey({ personId: 1, companyId: 1 });
     await myCache.put(personKey, 'test');
     log(`get(personKey) = ${await myCache.get(personKey)}`);
@@ -99,6 +107,83 @@ export async function run(log: (s: string) => void): Promise<void> {
     await kv.removeKeys(['a', ['a', CharObject]]);
     log(`size after removeKeys = ${await kv.getSize()}`); // 1
     await kv.destroy();
+
+    // --- Transactions
+    const cache = await client.getOrCreateCache({
+      [PROP_NAME]: `tx_cache_${tag}`,
+      [PROP_CACHE_ATOMICITY_MODE]: CacheAtomicityMode.TRANSACTIONAL,
+    });
+    const key = 1;
+    {
+      await using tx = await client.txStart({ timeout: 2000, label: 'tx-sync' });
+      await cache.put(key, 'success');
+      await tx.commit();
+    }
+    {
+      await using tx = await client.txStart({
+        isolation: TransactionIsolation.REPEATABLE_READ,
+        concurrency: TransactionConcurrency.PESSIMISTIC,
+      });
+      await cache.put(key, 'success');
+      await tx.commit();
+    }
+    {
+      await using tx = await client.txStart();
+      await cache.put(key, 'rolled back');
+      // no commit: leaving the block rolls back
+      void tx;
+    }
+    log(`after the transactions: ${await cache.get(key)}`); // success
+    await cache.destroy();
+
+    // --- Scan queries
+    const scanCache = await client.createCache(`myCache_${tag}`);
+    const entries: Record<string, number> = {};
+    for (let v = 0; v < 20; v++) entries[`key_${v}`] = v;
+    await scanCache.putAll(entries);
+    const result = await scanCache.scan();
+    let n = 0;
+    for await (const [k, v] of result) if (n++ < 3) log(`${k} ${v}`);
+    log(`... ${n} elements in total`);
+    log(`dict(scan) has ${Object.keys(await dict(scanCache.scan())).length} keys`);
+    await scanCache.destroy();
+
+    // --- Executing SQL statements (the seed's City example)
+    const City = `City_${tag}`;
+    await client.sql(`CREATE TABLE ${City} (
+    ID INT(11),
+    Name CHAR(35),
+    CountryCode CHAR(3),
+    District CHAR(20),
+    Population INT(11),
+    PRIMARY KEY (ID, CountryCode)
+) WITH "affinityKey=CountryCode"`);
+    await client.sql(`CREATE INDEX idx_country_code_${tag} ON ${City} (CountryCode)`);
+    const CITY_INSERT_QUERY = `INSERT INTO ${City}(
+    ID, Name, CountryCode, District, Population
+) VALUES (?, ?, ?, ?, ?)`;
+    const CITY_DATA = [
+      [3793, 'New York', 'USA', 'New York', 8008278],
+      [3794, 'Los Angeles', 'USA', 'California', 3694820],
+      [3795, 'Chicago', 'USA', 'Illinois', 2896016],
+      [3796, 'Houston', 'USA', 'Texas', 1953631],
+      [3797, 'Philadelphia', 'USA', 'Pennsylvania', 1517550],
+      [3798, 'Phoenix', 'USA', 'Arizona', 1321045],
+      [3799, 'San Diego', 'USA', 'California', 1223400],
+      [3800, 'Dallas', 'USA', 'Texas', 1188580],
+    ];
+    for (const row of CITY_DATA) {
+      await client.sql(CITY_INSERT_QUERY, { queryArgs: row });
+    }
+    const CITY_SELECT_QUERY = `SELECT * FROM ${City}`;
+    const cities = await client.sql(CITY_SELECT_QUERY);
+    for await (const city of cities) {
+      log(city.join(' '));
+    }
+    const fieldNames = (await (await client.sql(CITY_SELECT_QUERY, { includeFieldNames: true })).next())
+      .value;
+    log(`field names: ${JSON.stringify(fieldNames)}`);
+    await client.sql(`DROP TABLE ${City}`);
   } finally {
     await client.close();
   }
