@@ -160,13 +160,17 @@ public final class IgniteLauncher {
     }
 
     String stop(int i) throws Exception {
+      Ignite node;
       synchronized (this) {
         check(i);
         if (nodes[i] == null) throw new IllegalArgumentException("node " + i + " is not running");
-        Ignite node = nodes[i];
+        node = nodes[i];
         nodes[i] = null;
-        Ignition.stop(node.name(), true);
       }
+      // Announce the stop before it happens: a readiness probe in between must not take the closed
+      // port for a dead server (the tooling would restart the whole JVM).
+      writeReadyFile();
+      Ignition.stop(node.name(), true);
       awaitServers(running().size());
       awaitStable();
       writeReadyFile();
