@@ -21,7 +21,7 @@ import {
   traceRequest,
   withCallSite,
 } from '@dbwire/core';
-import { type Dispatcher, Pool } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import {
   ArangoClientError,
   type ArangoRequestInfo,
@@ -158,7 +158,21 @@ const NOT_SENT_CODES = new Set([
 
 interface Host {
   origin: string;
-  pool: Dispatcher;
+  /** Opened on the first request to this host (see `loadUndici`). */
+  pool: Dispatcher | undefined;
+  poolOptions: Pool.Options;
+}
+
+let undici: Promise<typeof import('undici')> | undefined;
+
+/**
+ * undici is imported on the first request, not when the package is imported: loading it is most of
+ * this package's start-up time, and an application that builds a client at start-up should not pay
+ * for it before it talks to ArangoDB.
+ */
+function loadUndici(): Promise<typeof import('undici')> {
+  undici ??= import('undici');
+  return undici;
 }
 
 /** Encodes a query object; undefined and null values are left out. */
@@ -291,7 +305,8 @@ export class Connection implements Executor {
         url.protocol === 'https:' && options.tls ? toNodeTlsOptions(options.tls, url.hostname) : undefined;
       return {
         origin: url.origin,
-        pool: options.httpClient ?? new Pool(url.origin, connect ? { ...poolOptions, connect } : poolOptions),
+        pool: options.httpClient,
+        poolOptions: connect ? { ...poolOptions, connect } : poolOptions,
       };
     });
     this.#pool = new HostPool(
@@ -442,6 +457,13 @@ export class Connection implements Executor {
     }
   }
 
+  async #openPool(host: Host): Promise<Dispatcher> {
+    const { Pool } = await loadUndici();
+    // Two first requests may race here: the first to finish creates the pool, the other uses it.
+    host.pool ??= new Pool(host.origin, host.poolOptions);
+    return host.pool;
+  }
+
   async #attempts(
     req: ArangoRequest,
     deadline: Deadline | undefined,
@@ -460,7 +482,8 @@ export class Connection implements Executor {
       const host = this.#hosts[hostIdx];
       if (!host) throw withCallSite(new ArangoClientError(`no host with index ${hostIdx}`), site);
       try {
-        const res = await host.pool.request(
+        const pool = host.pool ?? (await this.#openPool(host));
+        const res = await pool.request(
           this.#ownsPools
             ? { origin: host.origin, method: req.method, path, headers, body, signal: deadline?.signal }
             : {
@@ -576,7 +599,7 @@ export class Connection implements Executor {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#ownsPools) await Promise.all(this.#hosts.map((h) => h.pool.close().catch(() => {})));
+    if (this.#ownsPools) await Promise.all(this.#hosts.map((h) => h.pool?.close().catch(() => {})));
   }
 
   get closed(): boolean {
