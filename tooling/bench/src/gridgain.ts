@@ -331,6 +331,7 @@ export async function run(): Promise<BenchRow[]> {
   }
 
   await partitionAwareBench(rows);
+  await queryDrainBench(rows);
   return rows;
 }
 
@@ -376,4 +377,120 @@ export async function partitionAwareBench(rows: BenchRow[]): Promise<void> {
   await acache.destroy();
   await aware.close();
   await plain.close();
+}
+
+/** The query slice of apache-ignite-client 1.0.0 used by the drain benches. */
+interface OfficialCursor {
+  getAll(): Promise<unknown[]>;
+}
+interface OfficialQueryCache {
+  query(q: unknown): Promise<OfficialCursor>;
+}
+interface OfficialQuery {
+  setPageSize(n: number): OfficialQuery;
+  setSchema(s: string): OfficialQuery;
+}
+interface OfficialQueryModule {
+  ScanQuery: new () => OfficialQuery;
+  SqlFieldsQuery: new (sql: string) => OfficialQuery;
+}
+
+/**
+ * Drains, one at a time, median of RUNS interleaved runs: a scan of 100,000 entries and a
+ * 100,000-row SQL SELECT, both at page size 1024, ours (`for await`) vs apache-ignite-client
+ * (`cursor.getAll()`, its fastest path). Reported as rows per second.
+ */
+export async function queryDrainBench(rows: BenchRow[]): Promise<void> {
+  const N = 100_000;
+  const PAGE = 1024;
+  const info = await useServer('ignite');
+  const [host, portText] = info.endpoints[0]!.split(':');
+  const ours = new Client();
+  await ours.connect(host!, Number(portText));
+  const official = new IgniteClient();
+  await official.connect(new IgniteClient.IgniteClientConfiguration(info.endpoints[0]!));
+  const Q = IgniteClient as unknown as OfficialQueryModule;
+
+  const scanName = `bench-scan-${process.pid}`;
+  const scanCache = await ours.getOrCreateCache(scanName);
+  for (let i = 0; i < N; i += 1000) {
+    await scanCache.putAll(new Map(Array.from({ length: 1000 }, (_, j) => [i + j, `value-${i + j}`])));
+  }
+  const oscan = official.getCache(scanName) as unknown as OfficialQueryCache;
+
+  const table = `BenchRows${process.pid}`;
+  await ours.sql(`DROP TABLE IF EXISTS ${table}`);
+  await ours.sql(
+    `CREATE TABLE ${table} (id INT PRIMARY KEY, name VARCHAR, n BIGINT, d DOUBLE) WITH "CACHE_NAME=${table}"`,
+  );
+  await ours.sql(
+    `INSERT INTO ${table} SELECT x, CONCAT('name-', x), x * 7, x / 3.0 FROM SYSTEM_RANGE(1, ${N})`,
+  );
+  const osql = official.getCache(table) as unknown as OfficialQueryCache;
+  const select = `SELECT id, name, n, d FROM ${table}`;
+
+  const drains: Array<[bench: string, impls: Array<[string, () => Promise<number>]>]> = [
+    [
+      `scan of ${N.toLocaleString('en')} entries (ignite)`,
+      [
+        [
+          'dbwire gridgain-thin',
+          async () => {
+            let n = 0;
+            for await (const _ of scanCache.scan({ pageSize: PAGE })) n++;
+            return n;
+          },
+        ],
+        [
+          'apache-ignite-client 1.0.0',
+          async () => (await (await oscan.query(new Q.ScanQuery().setPageSize(PAGE))).getAll()).length,
+        ],
+      ],
+    ],
+    [
+      `SQL drain of ${N.toLocaleString('en')} rows (ignite)`,
+      [
+        [
+          'dbwire gridgain-thin',
+          async () => {
+            let n = 0;
+            for await (const _ of ours.sql(select, { pageSize: PAGE })) n++;
+            return n;
+          },
+        ],
+        [
+          'apache-ignite-client 1.0.0',
+          async () =>
+            (
+              await (
+                await osql.query(new Q.SqlFieldsQuery(select).setSchema('PUBLIC').setPageSize(PAGE))
+              ).getAll()
+            ).length,
+        ],
+      ],
+    ],
+  ];
+  for (const [bench, impls] of drains) {
+    const samples = new Map<string, number[]>(impls.map(([impl]) => [impl, []]));
+    for (const [, drain] of impls) await drain(); // warm-up
+    for (let i = 0; i < RUNS; i++) {
+      for (const [impl, drain] of impls) {
+        const t0 = performance.now();
+        const got = await drain();
+        const secs = (performance.now() - t0) / 1000;
+        if (got !== N) throw new Error(`${bench} / ${impl}: drained ${got} of ${N}`);
+        samples.get(impl)!.push(N / secs);
+      }
+    }
+    for (const [impl] of impls) {
+      const xs = samples.get(impl)!.sort((a, b) => a - b);
+      const perSec = xs[Math.floor(xs.length / 2)]!;
+      rows.push({ bench, impl, opsPerSec: perSec, note: 'rows/s' });
+      console.log(`  ${bench.padEnd(34)} ${impl.padEnd(28)} ${Math.round(perSec)} rows/s`);
+    }
+  }
+  await scanCache.destroy();
+  await ours.sql(`DROP TABLE IF EXISTS ${table}`);
+  official.disconnect();
+  await ours.close();
 }
