@@ -18,9 +18,11 @@ export interface RetryPolicy {
   /** 0..1: how far each delay may be randomly spread around its base. */
   jitter: number;
   maxDelayMs: number;
+  /** Whether a failed attempt is worth another one (default: the error's `retryable` flag). */
   retryOn: (err: unknown, attempt: number) => boolean;
 }
 
+/** The policy `retry()` starts from; any field can be overridden per call. */
 export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   maxAttempts: 5,
   maxElapsedMs: 30_000,
@@ -68,6 +70,7 @@ export function backoffDelay(
   return Math.min(policy.maxDelayMs, Math.max(0, base * spread));
 }
 
+/** What `retry()` takes besides the policy: cancellation, a hook before each retry, a test RNG. */
 export interface RetryOptions {
   signal?: AbortSignal;
   /** Called before each wait; for logging hooks. */
@@ -76,6 +79,10 @@ export interface RetryOptions {
   random?: () => number;
 }
 
+/**
+ * Runs `fn` until it succeeds, the policy gives up, or `options.signal` fires; waits with jittered
+ * exponential backoff between attempts and rethrows the last error.
+ */
 export async function retry<T>(
   fn: (attempt: number, signal: AbortSignal | undefined) => Promise<T>,
   policy: Partial<RetryPolicy> = {},

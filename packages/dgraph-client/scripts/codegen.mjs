@@ -65,11 +65,48 @@ execFileSync(process.execPath, [pbts, '--no-comments', '-o', dts, js], { stdio: 
 const types = readFileSync(dts, 'utf8');
 const longLine = 'import Long = require("long");';
 if (!types.includes(longLine)) throw new Error('codegen: unexpected pbts output (Long import not found)');
-const longType =
-  'type Long = { low: number; high: number; unsigned: boolean; toNumber(): number; toString(radix?: number): string };';
+const longType = [
+  'type Long = {',
+  '  low: number;',
+  '  high: number;',
+  '  unsigned: boolean;',
+  '  /** The value as a JavaScript number (exact below 2^53). */',
+  '  toNumber(): number;',
+  '  /** The value in decimal (or another radix), exact. */',
+  '  toString(radix?: number): string;',
+  '};',
+].join('\n');
+// pbts --no-comments leaves the declarations bare; the API docs require a comment on every exported
+// declaration, so give each one a short generic line (the proto is the reference for the fields).
+const documented = types
+  .replace(longLine, longType)
+  .replace(
+    /^(\s*)(export )?namespace api \{/m,
+    "$1/** The messages of Dgraph's `api.proto`, with static protobuf codecs. */\n$1$2namespace api {",
+  )
+  .replace(
+    /^(\s+)namespace (\w+) \{/gm,
+    "$1/** The enums nested in Dgraph's `api.$2` message. */\n$1namespace $2 {",
+  )
+  .replace(longType, `/** A decoded 64-bit integer as protobufjs may return it. */\nexport ${longType}`)
+  .replace(
+    /^(\s*)interface I(\w+) \{/gm,
+    "$1/** The fields of Dgraph's `api.$2` message, as a plain object. */\n$1interface I$2 {",
+  )
+  .replace(/^(\s*)class (\w+) implements /gm, "$1/** Dgraph's `api.$2` message. */\n$1class $2 implements ")
+  .replace(/^(\s*)enum (\w+) \{/gm, "$1/** Dgraph's `$2` enum. */\n$1enum $2 {")
+  .replace(/^(\s*)constructor\(/gm, '$1/** A message with the given fields. */\n$1constructor(')
+  .replace(
+    /^(\s*)public static encode\(/gm,
+    '$1/** Encodes a message to protobuf bytes. */\n$1public static encode(',
+  )
+  .replace(
+    /^(\s*)public static decode\(/gm,
+    '$1/** Decodes a message from protobuf bytes. */\n$1public static decode(',
+  );
 writeFileSync(
   dts,
-  `// Generated from protos/dgraph/api.proto by scripts/codegen.mjs. Do not edit.\n${types.replace(longLine, longType)}`,
+  `// Generated from protos/dgraph/api.proto by scripts/codegen.mjs. Do not edit.\n${documented}`,
 );
 
 mkdirSync(distDir, { recursive: true });

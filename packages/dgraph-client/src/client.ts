@@ -15,6 +15,7 @@ import { DgraphClientStub } from './stub.js';
 import { Txn, type TxnOptions, type Variables } from './txn.js';
 import { type DgraphCallOptions, Operation, type OperationInit, type RespFormat } from './types.js';
 
+/** Options of `runDql()`: query variables, read-only / best-effort, the answer format, per-call options. */
 export interface RunDqlOptions extends DgraphCallOptions {
   vars?: Variables;
   readOnly?: boolean;
@@ -22,6 +23,7 @@ export interface RunDqlOptions extends DgraphCallOptions {
   respFormat?: RespFormat;
 }
 
+/** Options of `withTxn()` besides the retry policy. */
 export interface WithTxnOptions {
   readOnly?: boolean;
   bestEffort?: boolean;
@@ -30,6 +32,9 @@ export interface WithTxnOptions {
   /** Called before each new attempt, after an AbortedError/RetriableError. */
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
 }
+
+/** `withTxn`'s second argument: retry policy fields and/or the options, in one object. */
+export type WithTxnPolicy = Partial<RetryPolicy> & WithTxnOptions;
 
 /** Default policy of `withTxn`: 5 attempts, 100 ms doubling to 5 s, ±20 % jitter. */
 export const TXN_RETRY_POLICY: Readonly<Partial<RetryPolicy>> = Object.freeze({
@@ -212,20 +217,18 @@ export class DgraphClient {
    */
   async withTxn<T>(
     fn: (txn: Txn) => Promise<T>,
-    policy: Partial<RetryPolicy> = {},
+    policy: WithTxnPolicy = {},
     options: WithTxnOptions = {},
   ): Promise<T> {
     const site = captureCallSite(this.withTxn);
-    const userRetryOn = policy.retryOn;
+    // One options object (`withTxn(fn, { signal, maxAttempts })`) or policy and options apart.
+    const { readOnly, bestEffort, signal, onRetry, ...retryFields } = { ...policy, ...options };
+    const userRetryOn = retryFields.retryOn;
     try {
       return await retry(
         async () => {
           // The signal goes to every call of the attempt, not only to the retry loop.
-          const txn = this.txn({
-            readOnly: options.readOnly,
-            bestEffort: options.bestEffort,
-            signal: options.signal,
-          });
+          const txn = this.txn({ readOnly, bestEffort, signal });
           try {
             const result = await fn(txn);
             if (!txn.finished && !txn.readOnly) await txn.commit();
@@ -236,12 +239,12 @@ export class DgraphClient {
         },
         {
           ...TXN_RETRY_POLICY,
-          ...policy,
+          ...retryFields,
           retryOn: (err, attempt) =>
             (err instanceof AbortedError || err instanceof RetriableError) &&
             (userRetryOn?.(err, attempt) ?? true),
         },
-        { signal: options.signal, onRetry: options.onRetry },
+        { signal, onRetry },
       );
     } catch (err) {
       throw withCallSite(err, site);
@@ -251,7 +254,7 @@ export class DgraphClient {
   /** Alias of `withTxn` (the name dgraph-js users look for). */
   runInTransaction<T>(
     fn: (txn: Txn) => Promise<T>,
-    policy?: Partial<RetryPolicy>,
+    policy?: WithTxnPolicy,
     options?: WithTxnOptions,
   ): Promise<T> {
     return this.withTxn(fn, policy, options);
@@ -398,6 +401,7 @@ export class DgraphClient {
     for (const stub of this.#funnel.stubs) stub.close();
   }
 
+  /** `await using client = ...`: closes every stub. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }

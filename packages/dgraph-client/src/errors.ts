@@ -48,7 +48,8 @@ export const GrpcStatus = {
   UNAUTHENTICATED: 16,
 } as const;
 
-interface GrpcDetails {
+/** The gRPC detail a server-side error keeps. */
+export interface GrpcDetails {
   /** The gRPC status code of the failed call, when there was one. */
   grpcCode?: number;
 }
@@ -149,6 +150,7 @@ export interface GrpcServiceError extends Error {
   details: string;
 }
 
+/** True for an error as grpc-js reports a failed call (numeric `code`, string `details`). */
 export function isGrpcError(err: unknown): err is GrpcServiceError {
   return (
     err instanceof Error &&

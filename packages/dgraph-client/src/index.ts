@@ -26,10 +26,12 @@ export {
   type RunDqlOptions,
   TXN_RETRY_POLICY,
   type WithTxnOptions,
+  type WithTxnPolicy,
 } from './client.js';
 export {
   AbortedError,
   DgraphServerError,
+  type GrpcDetails,
   GrpcStatus,
   isAbortedError,
   isJwtExpired,
@@ -41,6 +43,7 @@ export {
   TxnFinishedError,
   UnavailableError,
 } from './errors.js';
+export type { Long } from './generated/api.js';
 export { api } from './methods.js';
 export { type ConnectionString, type OpenOptions, open, parseConnectionString } from './open.js';
 export { type Latency, Response } from './response.js';
@@ -55,7 +58,9 @@ export {
   type Variables,
 } from './txn.js';
 export {
+  type Bytes,
   type DgraphCallOptions,
+  DROP_OPS,
   type DropOpName,
   type MetadataInit,
   Mutation,
@@ -69,8 +74,11 @@ export {
 
 /** pydgraph's `util` module: `util.isJwtExpired(err)` and friends. */
 export const util = Object.freeze({
+  /** pydgraph's `util.is_jwt_expired`. */
   isJwtExpired,
+  /** pydgraph's `util.is_aborted_error`. */
   isAbortedError,
+  /** pydgraph's `util.is_retriable_error`. */
   isRetriableError,
   /** True for errors caused by connection trouble (unreachable alpha, broken channel). */
   isConnectionError: (err: unknown): boolean =>

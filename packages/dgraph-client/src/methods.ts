@@ -40,6 +40,7 @@ function def<Req, Res>(
   };
 }
 
+/** Every RPC the package calls, by client method name. */
 export const Methods = {
   login: def<api.ILoginRequest, api.Response>('login', 'Login', api.LoginRequest, api.Response, true),
   query: def<api.IRequest, api.Response>('query', 'Query', api.Request, api.Response, false),
@@ -86,6 +87,7 @@ export const Methods = {
 /** A decoded uint64: a number, or a protobufjs Long when the value came off the wire. */
 export type U64 = number | { toNumber(): number };
 
+/** A decoded uint64 as a number (0 when absent). */
 export function u64(value: U64 | null | undefined): number {
   if (value == null) return 0;
   return typeof value === 'number' ? value : value.toNumber();

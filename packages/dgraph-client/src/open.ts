@@ -8,6 +8,7 @@ import {
   sslCredentials,
 } from './stub.js';
 
+/** A parsed `dgraph://` connection string. */
 export interface ConnectionString {
   hosts: string[];
   username?: string;
@@ -105,6 +106,7 @@ function decode(s: string): string {
   }
 }
 
+/** Options of `open()`: stub options, TLS material, and how long the initial login may take. */
 export interface OpenOptions extends Omit<DgraphClientStubOptions, 'tls'> {
   /** TLS settings (e.g. a private CA) used when the connection string asks for TLS. */
   tls?: TlsOptions;

@@ -2,6 +2,7 @@ import { ProtocolError } from '@dbwire/core';
 import { type api, u64 } from './methods.js';
 import type { TxnContext } from './types.js';
 
+/** Server-side timings of a request, in nanoseconds (pydgraph `Response.latency`). */
 export interface Latency {
   parsingNs: number;
   processingNs: number;
@@ -104,11 +105,13 @@ export class Response<T = any> {
     return this.#msg;
   }
 
+  /** A plain view for logging and `JSON.stringify` (the parsed data, uids, txn, latency). */
   toJSON(): Record<string, unknown> {
     return { json: this.json, uids: this.uids, txn: this.txn, latency: this.latency };
   }
 }
 
+/** The public TxnContext of a decoded protobuf one (uint64 fields as numbers). */
 export function toTxnContext(t: api.ITxnContext): TxnContext {
   return {
     startTs: u64(t.startTs),

@@ -114,6 +114,7 @@ export class DgraphClientStub {
     this.grpcClient.close();
   }
 
+  /** `using stub = ...`: closes the stub. */
   [Symbol.dispose](): void {
     this.close();
   }

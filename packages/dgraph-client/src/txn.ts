@@ -15,6 +15,7 @@ import {
   type TxnContext,
 } from './types.js';
 
+/** Options of `client.txn()`: read-only / best-effort, and per-call defaults for every call of the txn. */
 export interface TxnOptions extends DgraphCallOptions {
   readOnly?: boolean;
   /** Faster reads that may miss the latest commits; only with `readOnly`. */
@@ -24,6 +25,7 @@ export interface TxnOptions extends DgraphCallOptions {
 /** Query variables: `{ $name: 'Alice' }`. Numbers, booleans and bigints are sent as strings. */
 export type Variables = Readonly<Record<string, string | number | boolean | bigint>>;
 
+/** Options of `txn.query()`: query variables, the answer format, per-call options. */
 export interface QueryOptions extends DgraphCallOptions {
   variables?: Variables;
   respFormat?: RespFormat;
@@ -65,6 +67,7 @@ const MUTATE_KEYS: ReadonlySet<string> = new Set(
   } satisfies Record<keyof MutateOptions, true>),
 );
 
+/** What `txn.createRequest()` puts into a Request (pydgraph's `create_request` arguments). */
 export interface CreateRequestOptions {
   query?: string;
   variables?: Variables;
@@ -339,10 +342,12 @@ export class Txn {
   // pydgraph's async variants: here every call is already a Promise, and unlike pydgraph's they do
   // refresh an expired JWT and retry. Kept so seed code ports as is.
 
+  /** pydgraph's `async_query`: the Promise is the future. */
   asyncQuery<T = any>(query: string, options: QueryOptions = {}): Promise<Response<T>> {
     return this.query<T>(query, options);
   }
 
+  /** pydgraph's `async_mutation`: the Promise is the future. */
   asyncMutation(
     mutationOrOptions: Mutation | MutateOptions = {},
     options: MutateOptions = {},
@@ -358,6 +363,7 @@ export class Txn {
     return this.mutate(mutationOrOptions, options);
   }
 
+  /** `doRequest()` under an async name, for symmetry with the other async variants. */
   asyncDoRequest<T = any>(request: Request, options: DgraphCallOptions = {}): Promise<Response<T>> {
     return this.doRequest<T>(request, options);
   }
@@ -384,6 +390,7 @@ export class Txn {
     }
   }
 
+  /** `await using txn = client.txn()`: discards the transaction on scope exit. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.discard();
   }

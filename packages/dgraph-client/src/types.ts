@@ -28,6 +28,7 @@ export type MetadataInit =
   | Readonly<Record<string, string | Buffer>>
   | ReadonlyArray<ReadonlyArray<string | Buffer>>;
 
+/** The answer format of a query: JSON (default) or RDF. */
 export type RespFormat = 'JSON' | 'RDF';
 
 function checkKeys(what: string, init: object, allowed: ReadonlySet<string>): void {
@@ -45,9 +46,12 @@ function camel(s: string): string {
   return s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-const DROP_OPS = { NONE: 0, ALL: 1, DATA: 2, ATTR: 3, TYPE: 4 } as const;
+/** The numeric drop operations of `api.Operation.DropOp`. */
+export const DROP_OPS = Object.freeze({ NONE: 0, ALL: 1, DATA: 2, ATTR: 3, TYPE: 4 } as const);
+/** `Operation.dropOp` by name: 'ALL', 'DATA', 'ATTR', 'TYPE' (or 'NONE'). */
 export type DropOpName = keyof typeof DROP_OPS;
 
+/** The fields of an `Operation` (pydgraph's keyword arguments). */
 export interface OperationInit {
   schema?: string;
   /** Drop one predicate (older form of `dropOp: 'ATTR', dropValue`). */
@@ -104,8 +108,10 @@ function str(what: string, v: unknown): string {
   return v;
 }
 
+/** A bytes field given as a string (UTF-8 encoded) or as bytes. */
 export type Bytes = string | Uint8Array;
 
+/** The fields of a `Mutation` (pydgraph's keyword arguments). */
 export interface MutationInit {
   /** JSON to set, already encoded (pydgraph `set_json`); prefer `setObj` on `txn.mutate`. */
   setJson?: Bytes;

@@ -417,7 +417,7 @@ describe('per-call options', () => {
       const seen = proxy.nextCall(QUERY);
       const started = Date.now();
       const run = viaProxy
-        .withTxn((txn) => txn.query(`{ q(func: has(${NAME})) { uid } }`), {}, { signal: controller.signal })
+        .withTxn((txn) => txn.query(`{ q(func: has(${NAME})) { uid } }`), { signal: controller.signal })
         .catch((e: unknown) => e);
       const onServer = await seen;
       controller.abort();
