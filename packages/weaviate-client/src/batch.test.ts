@@ -46,4 +46,24 @@ describe('batch operations', () => {
     ]);
     expect(itemErrors({ result: { status: 'FAILED' } })).toEqual(['FAILED']);
   });
+
+  it('without a callback, an all-success answer is counted, not parsed; any error means a full parse', () => {
+    const items = [
+      { uuid: 'a', body: {}, json: '{}' },
+      { uuid: 'b', body: {}, json: '{}' },
+    ];
+    const op = batchObjectsOp(items, undefined, false);
+    const ok = '[{"id":"a","result":{"status":"SUCCESS"}},{"id":"b","result":{"status":"SUCCESS"}}]';
+    expect(op.decode(ok, 200)).toEqual([
+      { result: { status: 'SUCCESS' } },
+      { result: { status: 'SUCCESS' } },
+    ]);
+    const bad =
+      '[{"id":"a","result":{"status":"SUCCESS"}},{"id":"b","result":{"errors":{"error":[{"message":"m"}]}}}]';
+    expect(op.decode(bad, 200)[1]).toEqual({ id: 'b', result: { errors: { error: [{ message: 'm' }] } } });
+    // One result short: parsed, and refused as a mismatch rather than counted as success.
+    expect(() => op.decode('[{"id":"a","result":{}}]', 200)).toThrow(
+      expect.objectContaining({ code: 'ERR_BATCH_RESULT_MISMATCH' }),
+    );
+  });
 });

@@ -22,6 +22,7 @@ import {
   DbwireError,
   type ProgressCallback,
   ProgressTracker,
+  ProtocolError,
   sleep,
   TimeoutError,
   UsageError,
@@ -171,18 +172,25 @@ export function splitBySize<T extends { json: string }>(
   return out;
 }
 
-/** POST /v1/batch/objects for one request's objects (body built from the pre-encoded items). */
+/**
+ * POST /v1/batch/objects for one request's objects (body built from the pre-encoded items). With
+ * `needResults` false (no callback, auto mode) an answer without any `"errors"` and with one result
+ * per item is not parsed at all: the server echoes every object with its vector, so parsing would cost
+ * more memory and time than the request itself.
+ */
 export function batchObjectsOp(
   items: QueuedObject[],
   consistencyLevel?: string,
+  needResults = true,
 ): Operation<BatchResultItem[]> {
   return {
     name: 'batch.createObjects',
     method: 'POST',
     path: `/v1/batch/objects${consistencyLevel ? `?consistency_level=${consistencyLevel}` : ''}`,
     rawBody: `{"fields":["ALL"],"objects":[${items.map((i) => i.json).join(',')}]}`,
+    rawText: true,
     what: 'Create objects in batch',
-    decode: (b) => decodeResults(b, items.length, 'objects'),
+    decode: (text) => decodeResults(text, items.length, 'objects', needResults),
   };
 }
 
@@ -190,18 +198,51 @@ export function batchObjectsOp(
 export function batchReferencesOp(
   items: QueuedReference[],
   consistencyLevel?: string,
+  needResults = true,
 ): Operation<BatchResultItem[]> {
   return {
     name: 'batch.createReferences',
     method: 'POST',
     path: `/v1/batch/references${consistencyLevel ? `?consistency_level=${consistencyLevel}` : ''}`,
     rawBody: `[${items.map((i) => i.json).join(',')}]`,
+    rawText: true,
     what: 'Create references in batch',
-    decode: (b) => decodeResults(b, items.length, 'references'),
+    decode: (text) => decodeResults(text, items.length, 'references', needResults),
   };
 }
 
-function decodeResults(body: unknown, expected: number, what: string): BatchResultItem[] {
+/** Results of a batch answer all reporting success, without the echoed objects. */
+const ALL_OK: BatchResultItem = Object.freeze({
+  result: Object.freeze({ status: 'SUCCESS' }),
+}) as BatchResultItem;
+
+/** Occurrences of `needle` in `text`. */
+function occurrences(text: string, needle: string): number {
+  let n = 0;
+  for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + needle.length)) n++;
+  return n;
+}
+
+function decodeResults(
+  text: unknown,
+  expected: number,
+  what: string,
+  needResults: boolean,
+): BatchResultItem[] {
+  if (
+    !needResults &&
+    typeof text === 'string' &&
+    !text.includes('"errors"') &&
+    occurrences(text, '"result":') === expected
+  ) {
+    return new Array<BatchResultItem>(expected).fill(ALL_OK);
+  }
+  let body: unknown;
+  try {
+    body = typeof text === 'string' ? JSON.parse(text) : text;
+  } catch (err) {
+    throw new ProtocolError(`batch ${what}: the server answered with malformed JSON`, { cause: err });
+  }
   if (!Array.isArray(body) || body.length !== expected) {
     // Fewer answers than items would silently lose some: refuse the answer instead.
     throw new DbwireError(
@@ -598,7 +639,9 @@ export class Batch extends CallableBase {
     const started = performance.now();
     let results: BatchResultItem[];
     try {
-      results = await this.#request(batchObjectsOp(items, this.#settings.consistencyLevel));
+      results = await this.#request(
+        batchObjectsOp(items, this.#settings.consistencyLevel, !auto || this.#settings.callback !== null),
+      );
     } catch (err) {
       this.#failAll(items, err, this.#failedObjects, 'objects');
       if (!auto) throw err;
@@ -628,7 +671,9 @@ export class Batch extends CallableBase {
     const started = performance.now();
     let results: BatchResultItem[];
     try {
-      results = await this.#request(batchReferencesOp(items, this.#settings.consistencyLevel));
+      results = await this.#request(
+        batchReferencesOp(items, this.#settings.consistencyLevel, !auto || this.#settings.callback !== null),
+      );
     } catch (err) {
       this.#failAll(items, err, this.#failedReferences, 'references');
       if (!auto) throw err;

@@ -51,6 +51,11 @@ export interface Operation<T> {
   anonymous?: boolean;
   /** Safe to send twice (reads, GraphQL). GET and HEAD always are. */
   idempotent?: boolean;
+  /**
+   * For accepted statuses, hand `decode` the response text instead of parsed JSON (large batch
+   * answers that often need no parsing at all).
+   */
+  rawText?: boolean;
 }
 
 /** What the client needs from a source of credentials; resolved lazily on the first request. */
@@ -287,7 +292,10 @@ export class Connection {
         const text = await res.body.text();
         return {
           status: res.statusCode,
-          body: parseBody(text, res.headers['content-type'], op, res.statusCode),
+          body:
+            op.rawText && (op.ok ?? [200]).includes(res.statusCode)
+              ? text
+              : parseBody(text, res.headers['content-type'], op, res.statusCode),
         };
       } catch (err) {
         if (deadline?.aborted) throw deadline.error();
