@@ -6,6 +6,7 @@ import {
   AuthError,
   ClientError,
   ConfigurationError,
+  CypherSyntaxError,
   IncompleteCommit,
   isConflictError,
   isRetryableError,
@@ -13,6 +14,7 @@ import {
   TransientError,
 } from './errors.js';
 import { type DriverLike, Funnel } from './funnel.js';
+import { type ManagedTransaction, unitOfWork } from './session.js';
 
 /*
  * Memgraph-only behaviour, by contract: a test double stands where neo4j-driver's Driver would, and
@@ -58,7 +60,14 @@ interface Script {
 
 /** The test double: records what the client asked for. */
 function fakeDriver(script: Script) {
-  const log = { runs: [] as string[], begins: 0, commits: 0, rollbacks: 0, sessions: [] as any[] };
+  const log = {
+    runs: [] as string[],
+    begins: 0,
+    commits: 0,
+    rollbacks: 0,
+    sessions: [] as any[],
+    txConfigs: [] as unknown[],
+  };
   const driver = {
     session(config: any) {
       log.sessions.push(config);
@@ -67,8 +76,9 @@ function fakeDriver(script: Script) {
           log.runs.push(query);
           return script.run(query, params, log.runs.length);
         },
-        beginTransaction() {
+        beginTransaction(txConfig?: unknown) {
           log.begins++;
+          log.txConfigs.push(txConfig);
           let open = true;
           const tx = {
             run(query: string, params: any) {
@@ -262,14 +272,27 @@ describe('Memgraph errors', () => {
     expect((err as AuthError).code).toBe('Memgraph.ClientError.Security.Unauthenticated');
   });
 
-  it('a Memgraph query error is a ClientError keeping code and message', async () => {
-    const { driver } = fakeDriver({
-      run: (q) => fakeResult(q, [], [], mgError("line 1:0 mismatched input 'RETRUN'", MG_CLIENT)),
+  it('a Memgraph parse error (generic code, parser message) is a CypherSyntaxError, run once', async () => {
+    const { driver, log } = fakeDriver({
+      run: (q) =>
+        fakeResult(q, [], [], mgError("line 1:0 mismatched input 'RETRUN' expecting <EOF>", MG_CLIENT)),
     });
     const err = await driver.executeQuery('RETRUN 1').catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ClientError);
+    expect(err).toBeInstanceOf(CypherSyntaxError);
     expect((err as ClientError).serverCode).toBe(MG_CLIENT);
     expect((err as Error).message).toContain('mismatched input');
+    expect(log.begins).toBe(1);
+  });
+
+  it('any other Memgraph query error is a plain ClientError keeping code and message', async () => {
+    const { driver } = fakeDriver({
+      run: (q) => fakeResult(q, [], [], mgError('Unbound variable: x.', MG_CLIENT)),
+    });
+    const err = await driver.executeQuery('RETURN x').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ClientError);
+    expect(err).not.toBeInstanceOf(CypherSyntaxError);
+    expect((err as ClientError).serverCode).toBe(MG_CLIENT);
+    expect((err as Error).message).toContain('Unbound variable');
   });
 
   it('session errors keep their type through a session', async () => {
@@ -379,11 +402,28 @@ describe('multi-tenancy', () => {
       'SHOW STORAGE INFO ON DATABASE tenant1',
     ]);
   });
+});
 
-  it('the server agent and Bolt version come from the server (Memgraph speaks up to 5.2)', async () => {
-    const { driver } = fakeDriver({ run: (q) => fakeResult(q, [], []) });
-    const info = await driver.getServerInfo();
-    expect(info.agent).toBe('Memgraph/3.2.0');
-    expect(info.protocolVersion).toBe(5.2);
+describe('transaction options', () => {
+  it('unitOfWork({ timeout, metadata }) reaches BEGIN as milliseconds, on every attempt', async () => {
+    const { driver, log } = fakeDriver({
+      run: (q) => fakeResult(q, ['x'], [[1]]),
+      commit: async (n) => {
+        if (n === 1) throw mgError(SERIALIZATION, MG_TRANSIENT);
+      },
+    });
+    const session = driver.session();
+    const work = unitOfWork({ timeout: 2.5, metadata: { app: 'demo' } })((tx: ManagedTransaction) =>
+      tx.run('CREATE (n)'),
+    );
+    await session.executeWrite(work);
+    expect(log.txConfigs).toEqual([
+      { timeout: 2500, metadata: { app: 'demo' } },
+      { timeout: 2500, metadata: { app: 'demo' } },
+    ]);
+    // Without unitOfWork nothing is sent.
+    await session.executeWrite((tx) => tx.run('CREATE (n)'));
+    expect(log.txConfigs[2]).toBeUndefined();
+    await session.close();
   });
 });

@@ -60,7 +60,10 @@ export class ClientError extends Neo4jError {
   }
 }
 
-/** The query does not parse. */
+/**
+ * The query does not parse: Neo4j's `Neo.ClientError.Statement.SyntaxError`, or Memgraph's generic
+ * client error code carrying a parser message (`line 1:0 mismatched input ...`).
+ */
 export class CypherSyntaxError extends ClientError {
   static override brandName = 'MemgraphCypherSyntaxError';
   constructor(message: string, options: DbwireErrorOptions & ServerErrorDetails = {}) {
@@ -274,6 +277,19 @@ interface DriverFailure extends Error {
 }
 
 const SECURITY = /^(?:Neo|Memgraph)\.ClientError\.Security\./;
+/**
+ * Memgraph sends parse errors with its generic `Memgraph.ClientError.MemgraphError.MemgraphError`
+ * code; only the parser's `line <l>:<c> ...` message tells them apart, so that is what makes a
+ * `CypherSyntaxError` there (Neo4j has a dedicated `Neo.ClientError.Statement.SyntaxError` code).
+ */
+const MEMGRAPH_SYNTAX = /^line \d+:\d+ /;
+/**
+ * neo4j-driver's messages for bytes it cannot read as Bolt (handshake answer, PackStream, message
+ * signature). They arrive without a code, like its client-side validation errors, so the message is
+ * what tells a broken server or proxy from a caller's mistake.
+ */
+const BOLT_GARBAGE =
+  /Unknown Bolt protocol version|Unknown packed value|Unknown structure|Unexpected message|Unknown message|could not be parsed|Failed to parse/i;
 const CLOSED_DRIVER = /Pool is closed|driver (?:has been|is) closed/i;
 const CLOSED_SESSION = /closed session|session (?:has been|is) closed/i;
 const CLOSED_TX =
@@ -316,11 +332,13 @@ export function fromDriverError(err: unknown, what: string, inCommit = false): D
     if (MEMGRAPH_CONFLICT.test(message)) {
       return new TransientError(`${what}: ${message}`, { serverCode: code, cause: err, retryable: true });
     }
-    const Cls = /\.Statement\.SyntaxError$/.test(code)
-      ? CypherSyntaxError
-      : /\.Schema\.ConstraintValidationFailed$/.test(code)
-        ? ConstraintError
-        : ClientError;
+    const Cls =
+      /\.Statement\.SyntaxError$/.test(code) ||
+      (code.startsWith('Memgraph.') && MEMGRAPH_SYNTAX.test(message))
+        ? CypherSyntaxError
+        : /\.Schema\.ConstraintValidationFailed$/.test(code)
+          ? ConstraintError
+          : ClientError;
     return new Cls(`${what}: ${message}`, { serverCode: code, cause: err });
   }
   if (code.includes('.DatabaseError.')) {
@@ -335,6 +353,7 @@ export function fromDriverError(err: unknown, what: string, inCommit = false): D
     return new TimeoutError(`${what}: ${message}`, { code: 'ERR_CONNECT_TIMEOUT', cause: err });
   }
   if (err.name === 'AbortError') return new CancelledError(`${what} was cancelled`, { cause: err });
+  if (BOLT_GARBAGE.test(message)) return new BoltProtocolError(`${what}: ${message}`, { cause: err });
   if (code === '' || code === 'N/A') {
     // The driver rejected the call before sending it (bad parameter type, bad config).
     return new ConfigurationError(`${what}: ${message}`, { code: 'ERR_INVALID_REQUEST', cause: err });

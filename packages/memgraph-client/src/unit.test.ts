@@ -9,7 +9,13 @@ import {
 import { describe, expect, it } from 'vitest';
 import { basicAuth, ssoAuth, toAuthToken } from './auth.js';
 import { GraphDatabase, parseUri } from './driver.js';
-import { ConfigurationError, DriverError, fromDriverError, ServiceUnavailable } from './errors.js';
+import {
+  BoltProtocolError,
+  ConfigurationError,
+  DriverError,
+  fromDriverError,
+  ServiceUnavailable,
+} from './errors.js';
 import { checkQuery } from './query.js';
 import { parseSize } from './storage.js';
 import {
@@ -137,6 +143,11 @@ describe('configuration', () => {
   it('maps driver connection codes to connection errors', () => {
     const e = Object.assign(new Error('refused'), { code: 'ServiceUnavailable' });
     expect(fromDriverError(e, 'x')).toBeInstanceOf(ServiceUnavailable);
+    // Bytes that are not Bolt come without a code: a protocol error, not the caller's mistake.
+    const garbage = Object.assign(new Error('Unknown Bolt protocol version: 0.254'), { code: 'N/A' });
+    expect(fromDriverError(garbage, 'x')).toBeInstanceOf(BoltProtocolError);
+    const invalid = Object.assign(new Error('Expected a valid parameter map'), { code: 'N/A' });
+    expect(fromDriverError(invalid, 'x')).toBeInstanceOf(ConfigurationError);
     expect(parseSize('1.5KiB')).toBe(1536);
     expect(parseSize('n/a')).toBeUndefined();
   });

@@ -9,6 +9,7 @@ import { useServer } from '@dbwire/test-servers';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as pkg from '../../src/index.js';
+import { dockerMode, externalAuthConfigured } from './server-kind.js';
 import { holdServerLock } from './server-lock.js';
 
 /**
@@ -18,7 +19,10 @@ import { holdServerLock } from './server-lock.js';
  * authenticated one for the credentials block), `bolt+ssc://<host>` → a TLS proxy with a self-signed
  * certificate in front of it, and the database `memgraph` → the stand-in's `neo4j`. Blocks marked
  * "Memgraph only" / "Enterprise only" and the impersonation block must end in the server's typed
- * refusal on the stand-in (Neo4j Community), and run for real against Memgraph in docker mode.
+ * refusal on the stand-in (Neo4j Community), and run for real against Memgraph in docker mode (where
+ * a Community Memgraph may refuse the Enterprise ones for want of a licence: counted and printed).
+ * docker-compose's Memgraph has no auth, so without BOLT_AUTH_URL / BOLT_USER the credentials block
+ * runs against it (Memgraph without auth accepts any credentials).
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const readme = readFileSync(join(here, '..', '..', 'README.md'), 'utf8');
@@ -32,6 +36,8 @@ let authUser: string;
 let authPassword: string;
 let driver: pkg.Driver;
 let standIn = true;
+/** Blocks a Community Memgraph refused for want of Enterprise features (docker mode only). */
+const refusedByCommunity: string[] = [];
 let tls: { port: number; close: () => Promise<void> };
 
 /** A TLS terminator with a throwaway self-signed certificate, piping to the plaintext Bolt port. */
@@ -75,10 +81,14 @@ async function startTlsProxy(target: URL): Promise<{ port: number; close: () => 
 
 beforeAll(async () => {
   url = (await useServer('bolt')).url as string;
-  const auth = await useServer('bolt-auth');
-  authUrl = auth.url as string;
-  authUser = auth.username as string;
-  authPassword = auth.password as string;
+  if (dockerMode && !externalAuthConfigured) {
+    [authUrl, authUser, authPassword] = [url, 'memgraph', 'memgraph'];
+  } else {
+    const auth = await useServer('bolt-auth');
+    authUrl = auth.url as string;
+    authUser = auth.username as string;
+    authPassword = auth.password as string;
+  }
   driver = pkg.GraphDatabase.driver(url);
   standIn = ((await driver.getServerInfo()).agent ?? '').startsWith('Neo4j/');
   tls = await startTlsProxy(new URL(url));
@@ -86,6 +96,11 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  if (refusedByCommunity.length > 0) {
+    console.warn(
+      `[memgraph-client] README blocks refused by a Memgraph without Enterprise licence: ${refusedByCommunity.join(', ')}`,
+    );
+  }
   await driver?.executeQuery('MATCH (n) DETACH DELETE n').catch(() => {});
   await driver?.close();
   await tls?.close();
@@ -151,6 +166,18 @@ describe('README snippets run against the real Bolt server', () => {
       try {
         outputs.push(await runBlock(code));
       } catch (err) {
+        // A real Memgraph without an Enterprise licence refuses multi-tenancy and impersonation: a
+        // typed ClientError naming the missing licence is the documented outcome, counted above.
+        if (
+          !standIn &&
+          refusedByStandIn(code) &&
+          err instanceof pkg.ClientError &&
+          /enterprise|licen[cs]e/i.test(err.message)
+        ) {
+          refusedByCommunity.push(`block ${i + 1}`);
+          outputs.push([]);
+          continue;
+        }
         throw new Error(`README block ${i + 1} failed: ${(err as Error).message}\n${code}`, { cause: err });
       }
     }
@@ -187,6 +214,8 @@ describe('README snippets run against the real Bolt server', () => {
     );
     const counter = await driver.executeQuery('MATCH (c:Counter {name: "visits"}) RETURN c.value AS v');
     expect(counter.records[0]!.get('v')).toBe(2);
-    expect(at('bad query:')).toEqual(['bad query: Neo.ClientError.Statement.SyntaxError']);
+    expect(at('bad query:')).toEqual([
+      `bad query: ${standIn ? 'Neo.ClientError.Statement.SyntaxError' : 'Memgraph.ClientError.MemgraphError.MemgraphError'}`,
+    ]);
   }, 300_000);
 });
