@@ -27,6 +27,7 @@ import {
   schemaIdOf,
   typeIdOf,
   UUID,
+  useClassForType,
   writeBinaryTypeMeta,
   writeValue,
 } from './index.js';
@@ -100,7 +101,15 @@ describe('Java-compatible ids and hashes', () => {
 describe('complex objects', () => {
   it('writes PersonKey byte-for-byte as Java does', () => {
     expect(bytesOf(new PersonKey({ personId: 1, companyId: 1 })).toString('hex')).toBe(PERSON_KEY_HEX);
-    expect(GenericObjectMeta).toBe(defineType);
+    // pygridgain's GenericObjectMeta, positional and options form, makes the same bytes
+    const Positional = GenericObjectMeta('PersonKey', { personId: IntObject, companyId: IntObject });
+    const Options = GenericObjectMeta({
+      typeName: 'PersonKey',
+      schema: { personId: IntObject, companyId: IntObject },
+    });
+    expect(bytesOf(new Positional({ personId: 1, companyId: 1 })).toString('hex')).toBe(PERSON_KEY_HEX);
+    expect(bytesOf(new Options({ personId: 1, companyId: 1 })).toString('hex')).toBe(PERSON_KEY_HEX);
+    useClassForType(PersonKey); // values of the type read back as the suite's class again
     expect(PersonKey.typeId).toBe(853198570);
     expect(PersonKey.schemaId).toBe(-804260779);
   });
