@@ -13,6 +13,7 @@ import {
   wholeCacheOp,
 } from './cache-ops.js';
 import type { OpContext, Operation } from './operation.js';
+import { resourceCloseOp, scanOp, scanPageOp, sqlFieldsOp, sqlFieldsPageOp } from './query-ops.js';
 import { txEndOp, txStartOp } from './tx-ops.js';
 
 const binary = { registry: new MemoryTypeRegistry() };
@@ -120,5 +121,87 @@ describe('transaction operations', () => {
     expect(encode(txEndOp(9, true)).toString('hex')).toBe('09000000' + '01');
     expect(encode(txEndOp(9, false)).toString('hex')).toBe('09000000' + '00');
     expect(txEndOp(9, true).name).toBe('tx.commit');
+  });
+});
+
+describe('query operations', () => {
+  const q = {
+    cacheId: 0,
+    schema: 'PUBLIC',
+    pageSize: 1024,
+    maxRows: -1,
+    query: 'SELECT 1',
+    args: [7],
+    statementType: 0,
+    distributedJoins: false,
+    local: false,
+    replicatedOnly: false,
+    enforceJoinOrder: false,
+    collocated: false,
+    lazy: true,
+    timeoutMs: 5,
+    includeFieldNames: true,
+  };
+
+  it('SQL_FIELDS writes the request in wire order and decodes names, rows and hasMore', async () => {
+    const op = sqlFieldsOp(q);
+    expect(op.code).toBe(2004);
+    expect(op.transactional).toBe(false);
+    expect(op.key).toBeUndefined();
+    const hex = encode(op).toString('hex');
+    const expected =
+      '00000000' + // cacheId
+      '00' + // flags
+      `0906000000${Buffer.from('PUBLIC').toString('hex')}` +
+      '00040000' + // page size 1024
+      'ffffffff' + // max rows -1
+      `0908000000${Buffer.from('SELECT 1').toString('hex')}` +
+      '01000000' + // one argument
+      '040700000000000000' + // long 7
+      '00' + // statement type ANY
+      '000000000001' + // distributedJoins, local, replicatedOnly, enforceJoinOrder, collocated, lazy
+      '0500000000000000' + // timeout
+      '01'; // include field names
+    expect(hex).toBe(expected);
+
+    const w = new BinaryWriter(64);
+    w.writeInt64(42); // cursor id
+    w.writeInt32(2); // columns
+    w.writeUtf8String('A');
+    w.writeUtf8String('B');
+    w.writeInt32(1); // one row
+    w.writeInt8(4);
+    w.writeInt64(1);
+    w.writeUtf8String('x');
+    w.writeBool(true); // hasMore
+    const first = await decode(op, w.toBuffer());
+    expect(first).toEqual({
+      cursorId: 42n,
+      columnCount: 2,
+      fieldNames: ['A', 'B'],
+      rows: [[1, 'x']],
+      hasMore: true,
+    });
+  });
+
+  it('pages, scan and close name the cursor and decode entries', async () => {
+    expect(encode(sqlFieldsPageOp(42n, 2)).toString('hex')).toBe('2a00000000000000');
+    expect(encode(resourceCloseOp(42n)).toString('hex')).toBe('2a00000000000000');
+    expect(resourceCloseOp(42n).code).toBe(0);
+    const scan = scanOp(target, { pageSize: 100, partition: -1, local: false });
+    // header, null filter, page size, partition -1, local false; never a transaction id
+    expect(encode(scan, inTx).toString('hex')).toBe(`${'44332211'}00${'65'}64000000${'ffffffff'}00`);
+    const w = new BinaryWriter(64);
+    w.writeInt32(1);
+    w.writeUtf8String('k');
+    w.writeInt8(101);
+    w.writeBool(false);
+    expect(await decode(scanPageOp(1n), w.toBuffer())).toEqual({ rows: [['k', null]], hasMore: false });
+  });
+
+  it('a row count larger than the payload is a ParseError, not a huge allocation', () => {
+    const w = new BinaryWriter(16);
+    w.writeInt32(1_000_000);
+    expect(() => decode(scanPageOp(1n), w.toBuffer())).toThrow(/bad entry count/);
   });
 });
