@@ -63,6 +63,13 @@ describe('integer policy', () => {
     expect(node).toBeInstanceOf(Node);
     expect(node.get('n')).toBe(7);
     expect(node.get('missing', 'dflt')).toBe('dflt');
+    expect(node.keys()).toEqual(['name', 'n']);
+    expect(node.values()).toEqual(['A', 7]);
+    expect(node.items()).toEqual([
+      ['name', 'A'],
+      ['n', 7],
+    ]);
+    expect((rec.get('r') as Relationship).items()).toEqual([['since', 2020]]);
     expect((rec.get('r') as Relationship).get('since')).toBe(2020);
     expect((rec.get('r') as Relationship).startNodeElementId).toBe('e1');
     const p = rec.get('p') as Path;

@@ -41,19 +41,52 @@ export interface IntegerPolicy {
   readonly useBigInt: boolean;
 }
 
-/** A node, as neo4j-driver's `Node` plus `get(key)` (the seed's `node.get("name")` / `node["name"]`). */
+/**
+ * A node, as neo4j-driver's `Node` plus the Python driver's property accessors: `get(key)` (the
+ * seed's `node.get("name")` / `node["name"]`), `keys()`, `values()` and `items()`.
+ */
 export class Node<P extends Properties = Properties> extends DriverNode<any, P> {
   /** The value of property `key`, or `defaultValue` (default `undefined`) when the node has none. */
   get<K extends keyof P & string>(key: K, defaultValue?: P[K]): P[K] | undefined {
     return Object.hasOwn(this.properties, key) ? this.properties[key] : defaultValue;
   }
+
+  /** The node's property names (Python `keys()`). */
+  keys(): Array<keyof P & string> {
+    return Object.keys(this.properties) as Array<keyof P & string>;
+  }
+
+  /** The node's property values, in the order of {@link keys} (Python `values()`). */
+  values(): Array<P[keyof P]> {
+    return Object.values(this.properties) as Array<P[keyof P]>;
+  }
+
+  /** The node's properties as `[name, value]` pairs (Python `items()`). */
+  items(): Array<[keyof P & string, P[keyof P]]> {
+    return Object.entries(this.properties) as Array<[keyof P & string, P[keyof P]]>;
+  }
 }
 
-/** A relationship, as neo4j-driver's `Relationship` plus `get(key)`. */
+/** A relationship, as neo4j-driver's `Relationship` plus `get(key)`, `keys()`, `values()` and `items()`. */
 export class Relationship<P extends Properties = Properties> extends DriverRelationship<any, P> {
   /** The value of property `key`, or `defaultValue` (default `undefined`) when the relationship has none. */
   get<K extends keyof P & string>(key: K, defaultValue?: P[K]): P[K] | undefined {
     return Object.hasOwn(this.properties, key) ? this.properties[key] : defaultValue;
+  }
+
+  /** The relationship's property names (Python `keys()`). */
+  keys(): Array<keyof P & string> {
+    return Object.keys(this.properties) as Array<keyof P & string>;
+  }
+
+  /** The relationship's property values, in the order of {@link keys} (Python `values()`). */
+  values(): Array<P[keyof P]> {
+    return Object.values(this.properties) as Array<P[keyof P]>;
+  }
+
+  /** The relationship's properties as `[name, value]` pairs (Python `items()`). */
+  items(): Array<[keyof P & string, P[keyof P]]> {
+    return Object.entries(this.properties) as Array<[keyof P & string, P[keyof P]]>;
   }
 }
 
