@@ -120,6 +120,12 @@ describe('auth', () => {
     basicAuth('u', 'hunter2-secret');
     const err = fromDriverError(new Error('failed with hunter2-secret inside'), 'x');
     expect(err.message).not.toContain('hunter2-secret');
+    expect(err.message).toContain('failed with');
+    ssoAuth({ scheme: 'oidc-okta', accessToken: 'eyJ-access-secret', idToken: 'eyJ-id-secret' });
+    const sso = fromDriverError(new Error('bad token eyJ-access-secret / eyJ-id-secret'), 'x');
+    expect(sso.message).not.toContain('eyJ-access-secret');
+    expect(sso.message).not.toContain('eyJ-id-secret');
+    expect(sso.message).toContain('bad token');
   });
 });
 
