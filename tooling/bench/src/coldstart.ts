@@ -28,9 +28,13 @@ function resolvable(spec: string): boolean {
     return true;
   } catch {
     // ESM-only packages have no "require" condition; ask the ESM resolver instead.
-    const res = spawnSync(process.execPath, ['--input-type=module', '-e', `import.meta.resolve(${JSON.stringify(spec)})`], {
-      cwd: benchDir,
-    });
+    const res = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', `import.meta.resolve(${JSON.stringify(spec)})`],
+      {
+        cwd: benchDir,
+      },
+    );
     return res.status === 0;
   }
 }
@@ -39,7 +43,10 @@ function resolvable(spec: string): boolean {
 function sample(spec: string | undefined): number {
   const code = spec ? `await import(${JSON.stringify(spec)})` : '';
   const started = performance.now();
-  const res = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: benchDir, stdio: 'pipe' });
+  const res = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
+    cwd: benchDir,
+    stdio: 'pipe',
+  });
   const elapsed = performance.now() - started;
   if (res.status !== 0) throw new Error(`importing ${spec} failed: ${res.stderr.toString()}`);
   return elapsed;
@@ -55,7 +62,8 @@ export async function run(): Promise<BenchRow[]> {
   for (const p of pairs) {
     if (!resolvable(p.ours)) continue;
     impls.push({ bench: `cold import (${p.db})`, impl: `dbwire ${p.ours}`, spec: p.ours });
-    if (resolvable(p.official)) impls.push({ bench: `cold import (${p.db})`, impl: p.official, spec: p.official });
+    if (resolvable(p.official))
+      impls.push({ bench: `cold import (${p.db})`, impl: p.official, spec: p.official });
     impls.push({ bench: `cold import (${p.db})`, impl: 'bare node (no import)', spec: undefined });
   }
   const samples = new Map<string | undefined, number[]>();

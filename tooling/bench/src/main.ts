@@ -21,7 +21,9 @@ function printTable(rows: BenchRow[]): void {
     for (const r of list) {
       const ratio = ours && r.opsPerSec > 0 ? ` ours/this = ${(ours / r.opsPerSec).toFixed(2)}x` : '';
       const note = r.note ? `  (${r.note})` : '';
-      console.log(`  ${r.impl.padEnd(28)} ${Math.round(r.opsPerSec).toString().padStart(10)} ops/s${ratio}${note}`);
+      console.log(
+        `  ${r.impl.padEnd(28)} ${Math.round(r.opsPerSec).toString().padStart(10)} ops/s${ratio}${note}`,
+      );
     }
   }
 }
