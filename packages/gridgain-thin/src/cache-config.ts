@@ -15,48 +15,85 @@ import {
 import { ParameterError, ParseError } from './errors.js';
 import { compareVersions, type ProtocolVersion, VERSION_FEATURES } from './protocol/constants.js';
 
+/** Cache property `PROP_NAME` (pygridgain prop_codes). */
 export const PROP_NAME = 0;
+/** Cache property `PROP_CACHE_MODE` (pygridgain prop_codes). */
 export const PROP_CACHE_MODE = 1;
+/** Cache property `PROP_CACHE_ATOMICITY_MODE` (pygridgain prop_codes). */
 export const PROP_CACHE_ATOMICITY_MODE = 2;
+/** Cache property `PROP_BACKUPS_NUMBER` (pygridgain prop_codes). */
 export const PROP_BACKUPS_NUMBER = 3;
+/** Cache property `PROP_WRITE_SYNCHRONIZATION_MODE` (pygridgain prop_codes). */
 export const PROP_WRITE_SYNCHRONIZATION_MODE = 4;
+/** Cache property `PROP_COPY_ON_READ` (pygridgain prop_codes). */
 export const PROP_COPY_ON_READ = 5;
+/** Cache property `PROP_READ_FROM_BACKUP` (pygridgain prop_codes). */
 export const PROP_READ_FROM_BACKUP = 6;
+/** Cache property `PROP_DATA_REGION_NAME` (pygridgain prop_codes). */
 export const PROP_DATA_REGION_NAME = 100;
+/** Cache property `PROP_IS_ONHEAP_CACHE_ENABLED` (pygridgain prop_codes). */
 export const PROP_IS_ONHEAP_CACHE_ENABLED = 101;
+/** Cache property `PROP_QUERY_ENTITIES` (pygridgain prop_codes). */
 export const PROP_QUERY_ENTITIES = 200;
+/** Cache property `PROP_QUERY_PARALLELISM` (pygridgain prop_codes). */
 export const PROP_QUERY_PARALLELISM = 201;
+/** Cache property `PROP_QUERY_DETAIL_METRIC_SIZE` (pygridgain prop_codes). */
 export const PROP_QUERY_DETAIL_METRIC_SIZE = 202;
+/** Cache property `PROP_SQL_SCHEMA` (pygridgain prop_codes). */
 export const PROP_SQL_SCHEMA = 203;
+/** Cache property `PROP_SQL_INDEX_INLINE_MAX_SIZE` (pygridgain prop_codes). */
 export const PROP_SQL_INDEX_INLINE_MAX_SIZE = 204;
+/** Cache property `PROP_SQL_ESCAPE_ALL` (pygridgain prop_codes). */
 export const PROP_SQL_ESCAPE_ALL = 205;
+/** Cache property `PROP_MAX_QUERY_ITERATORS` (pygridgain prop_codes). */
 export const PROP_MAX_QUERY_ITERATORS = 206;
+/** Cache property `PROP_REBALANCE_MODE` (pygridgain prop_codes). */
 export const PROP_REBALANCE_MODE = 300;
+/** Cache property `PROP_REBALANCE_DELAY` (pygridgain prop_codes). */
 export const PROP_REBALANCE_DELAY = 301;
+/** Cache property `PROP_REBALANCE_TIMEOUT` (pygridgain prop_codes). */
 export const PROP_REBALANCE_TIMEOUT = 302;
+/** Cache property `PROP_REBALANCE_BATCH_SIZE` (pygridgain prop_codes). */
 export const PROP_REBALANCE_BATCH_SIZE = 303;
+/** Cache property `PROP_REBALANCE_BATCHES_PREFETCH_COUNT` (pygridgain prop_codes). */
 export const PROP_REBALANCE_BATCHES_PREFETCH_COUNT = 304;
+/** Cache property `PROP_REBALANCE_ORDER` (pygridgain prop_codes). */
 export const PROP_REBALANCE_ORDER = 305;
+/** Cache property `PROP_REBALANCE_THROTTLE` (pygridgain prop_codes). */
 export const PROP_REBALANCE_THROTTLE = 306;
+/** Cache property `PROP_GROUP_NAME` (pygridgain prop_codes). */
 export const PROP_GROUP_NAME = 400;
+/** Cache property `PROP_CACHE_KEY_CONFIGURATION` (pygridgain prop_codes). */
 export const PROP_CACHE_KEY_CONFIGURATION = 401;
+/** Cache property `PROP_DEFAULT_LOCK_TIMEOUT` (pygridgain prop_codes). */
 export const PROP_DEFAULT_LOCK_TIMEOUT = 402;
+/** Cache property `PROP_MAX_CONCURRENT_ASYNC_OPERATIONS` (pygridgain prop_codes). */
 export const PROP_MAX_CONCURRENT_ASYNC_OPERATIONS = 403;
+/** Cache property `PROP_PARTITION_LOSS_POLICY` (pygridgain prop_codes). */
 export const PROP_PARTITION_LOSS_POLICY = 404;
+/** Cache property `PROP_EAGER_TTL` (pygridgain prop_codes). */
 export const PROP_EAGER_TTL = 405;
+/** Cache property `PROP_STATISTICS_ENABLED` (pygridgain prop_codes). */
 export const PROP_STATISTICS_ENABLED = 406;
 /** Expiry policy of the cache (protocol ≥ 1.6). */
 export const PROP_EXPIRY_POLICY = 407;
 
 /** pygridgain spells these two without the `_NUMBER`/`_METRIC` variants in older releases. */
 export const PROP_BACKUPS = PROP_BACKUPS_NUMBER;
+/** Cache property `PROP_QUERY_DETAIL_METRICS_SIZE` (pygridgain prop_codes). */
 export const PROP_QUERY_DETAIL_METRICS_SIZE = PROP_QUERY_DETAIL_METRIC_SIZE;
+/** Cache property `PROP_IS_ONHEAPCACHE_ENABLED` (pygridgain prop_codes). */
 export const PROP_IS_ONHEAPCACHE_ENABLED = PROP_IS_ONHEAP_CACHE_ENABLED;
 
+/** `CacheMode` values, as pygridgain names them. */
 export const CacheMode = { REPLICATED: 1, PARTITIONED: 2 } as const;
+/** `CacheAtomicityMode` values, as pygridgain names them. */
 export const CacheAtomicityMode = { TRANSACTIONAL: 0, ATOMIC: 1 } as const;
+/** `WriteSynchronizationMode` values, as pygridgain names them. */
 export const WriteSynchronizationMode = { FULL_SYNC: 0, FULL_ASYNC: 1, PRIMARY_SYNC: 2 } as const;
+/** `RebalanceMode` values, as pygridgain names them. */
 export const RebalanceMode = { SYNC: 0, ASYNC: 1, NONE: 2 } as const;
+/** `PartitionLossPolicy` values, as pygridgain names them. */
 export const PartitionLossPolicy = {
   READ_ONLY_SAFE: 0,
   READ_ONLY_ALL: 1,
@@ -64,13 +101,16 @@ export const PartitionLossPolicy = {
   READ_WRITE_ALL: 3,
   IGNORE: 4,
 } as const;
+/** `IndexType` values, as pygridgain names them. */
 export const IndexType = { SORTED: 0, FULLTEXT: 1, GEOSPATIAL: 2 } as const;
 
+/** A FieldNameAlias of a cache configuration (the seed's fields, camelCase or snake_case). */
 export interface FieldNameAlias {
   fieldName: string;
   alias: string;
 }
 
+/** A QueryField of a cache configuration (the seed's fields, camelCase or snake_case). */
 export interface QueryField {
   name: string;
   typeName: string;
@@ -83,11 +123,13 @@ export interface QueryField {
   scale?: number;
 }
 
+/** A IndexField of a cache configuration (the seed's fields, camelCase or snake_case). */
 export interface IndexField {
   name: string;
   isDescending?: boolean;
 }
 
+/** A QueryIndex of a cache configuration (the seed's fields, camelCase or snake_case). */
 export interface QueryIndex {
   indexName: string;
   /** `IndexType.SORTED` (default), `FULLTEXT` or `GEOSPATIAL`. */
@@ -97,6 +139,7 @@ export interface QueryIndex {
   fields: IndexField[];
 }
 
+/** A QueryEntity of a cache configuration (the seed's fields, camelCase or snake_case). */
 export interface QueryEntity {
   tableName?: string | null;
   keyFieldName?: string | null;
@@ -108,6 +151,7 @@ export interface QueryEntity {
   queryIndexes?: QueryIndex[];
 }
 
+/** A CacheKeyConfiguration of a cache configuration (the seed's fields, camelCase or snake_case). */
 export interface CacheKeyConfiguration {
   typeName: string;
   affinityKeyFieldName: string;
@@ -141,7 +185,8 @@ export class ExpiryPolicy {
  */
 export type CacheSettings = { [code: number]: unknown };
 
-type Kind = 'string' | 'int' | 'long' | 'bool' | 'entities' | 'keys' | 'expiry';
+/** How a property's value is written on the wire. */
+export type Kind = 'string' | 'int' | 'long' | 'bool' | 'entities' | 'keys' | 'expiry';
 
 /** Wire kind of every property code. */
 export const PROP_KINDS: ReadonlyMap<number, Kind> = new Map<number, Kind>([
@@ -249,6 +294,7 @@ export interface NormalisedSettings {
   props: Array<[number, Kind, unknown]>;
 }
 
+/** Validates a settings object (or a cache name) into the list of properties to send. */
 export function normaliseSettings(settings: string | CacheSettings): NormalisedSettings {
   if (typeof settings === 'string') {
     return { name: reqString(settings, 'cache name'), props: [[PROP_NAME, 'string', settings]] };
@@ -295,6 +341,7 @@ export function normaliseSettings(settings: string | CacheSettings): NormalisedS
   return { name, props };
 }
 
+/** Validates an expiry policy into wire durations (ms; -2 for unset). */
 export function normaliseExpiry(raw: unknown, what: string): Required<ExpiryPolicy> {
   const rec = asRecord(raw, what);
   const d = (v: unknown, k: string) => {
@@ -667,6 +714,7 @@ const PROP_NAMES = new Map<number, string>([
   [PROP_EXPIRY_POLICY, 'PROP_EXPIRY_POLICY'],
 ]);
 
+/** The PROP_* constant name of a property code (for error messages). */
 export function propName(code: number): string {
   return PROP_NAMES.get(code) ?? `property ${code}`;
 }

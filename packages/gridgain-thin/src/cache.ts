@@ -47,16 +47,19 @@ import { type SqlOptions, sqlRequest } from './sql.js';
 /** Cache peek modes for `getSize` (Java CachePeekMode ordinals). */
 export const PeekModes = { ALL: 0, NEAR: 1, PRIMARY: 2, BACKUP: 3, ONHEAP: 4, OFFHEAP: 5 } as const;
 
+/** Options of an operation on one key: the key type hint, plus timeout and signal. */
 export interface KeyOptions extends RequestOptions {
   /** Ignite type to write the key as, e.g. `CharObject`. */
   keyHint?: TypeHint;
 }
 
+/** Options of an operation writing one value: the value type hint, plus timeout and signal. */
 export interface ValueOptions extends RequestOptions {
   /** Ignite type to write the value as, e.g. `ShortObject`. */
   valueHint?: TypeHint;
 }
 
+/** Options of an operation on a key and a value: both type hints, plus timeout and signal. */
 export interface KeyValueOptions extends KeyOptions, ValueOptions {}
 
 /** A key, or the 2-tuple `[key, hint]` form of the seed. */
@@ -86,6 +89,7 @@ function toList(keys: unknown, what: string): unknown[] {
   throw new ParameterError(`${what} must be an array (or iterable) of keys`);
 }
 
+/** pygridgain's Cache: the key-value, scan and SQL operations of one cache (`client.getCache()` / `createCache()` / `getOrCreateCache()`). */
 export class Cache {
   /** The cache name. */
   readonly name: string;
@@ -123,6 +127,7 @@ export class Cache {
     return e ? { ...e } : undefined;
   }
 
+  /** A readable description. */
   toString(): string {
     return `Cache(${this.name})`;
   }

@@ -60,9 +60,12 @@ import {
 
 /** pygridgain's `ssl.CERT_*` values for `sslCertReqs`. */
 export const CERT_NONE = 0;
+/** pygridgain's `ssl.CERT_OPTIONAL`: verify the server certificate (a server always presents one). */
 export const CERT_OPTIONAL = 1;
+/** pygridgain's `ssl.CERT_REQUIRED` (the default here): verify the server certificate. */
 export const CERT_REQUIRED = 2;
 
+/** Options of `new Client()`: pygridgain's constructor keywords in camelCase. */
 export interface ClientOptions {
   /**
    * Seconds (as pygridgain's `timeout`): bounds connecting and every call. A call that outlives it
@@ -117,6 +120,7 @@ export interface ClientOptions {
   captureCallSites?: boolean;
 }
 
+/** A node address: `[host, port]`. */
 export type Node = readonly [host: string, port: number];
 
 const TLS_VERSIONS = new Set(['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3']);
@@ -173,6 +177,7 @@ class ClientTypeRegistry implements BinaryTypeRegistry {
   }
 }
 
+/** pygridgain's Client: connects to a node (or a list, with failover) and opens caches, SQL and transactions. */
 export class Client implements AsyncDisposable {
   /** The codec's context: type registry over this client's connection. */
   readonly binary: BinaryContext;
@@ -251,6 +256,7 @@ export class Client implements AsyncDisposable {
     this.#aware?.close();
   }
 
+  /** `await using client = ...`: closes it. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

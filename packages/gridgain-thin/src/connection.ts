@@ -38,6 +38,7 @@ import {
 import { FrameDecoder } from './protocol/frames.js';
 import { decodeHandshake, encodeHandshake } from './protocol/handshake.js';
 
+/** Options of `Connection.open`. */
 export interface ConnectionOptions {
   host: string;
   port: number;
@@ -60,8 +61,10 @@ export interface ConnectionOptions {
 
 /** Decodes a response payload; may return a Promise when values need type metadata fetched. */
 export type ResponseReader<T> = (r: BinaryReader) => T | Promise<T>;
+/** Appends a request payload after the standard header. */
 export type RequestWriter = (w: BinaryWriter, conn: Connection) => void;
 
+/** Per-call options: a timeout in ms and an AbortSignal. */
 export interface RequestOptions {
   /** Milliseconds before the call fails with TimeoutError. */
   timeout?: number | undefined;
@@ -81,6 +84,7 @@ interface Pending {
 const DEFAULT_CONNECT_TIMEOUT = 10_000;
 const DEFAULT_HEARTBEAT = 30_000;
 
+/** One connection to one node: the socket, the handshake and the pipelined requests on it. */
 export class Connection {
   readonly host: string;
   readonly port: number;
@@ -198,10 +202,12 @@ export class Connection {
     return this.#pending.size;
   }
 
+  /** True when the negotiated protocol version has `feature`. */
   supports(feature: keyof typeof VERSION_FEATURES): boolean {
     return compareVersions(this.version, VERSION_FEATURES[feature]) >= 0;
   }
 
+  /** True when the server announced feature bit `bit` in the handshake. */
   hasFeature(bit: number): boolean {
     return hasFeature(this.features, bit);
   }

@@ -133,6 +133,7 @@ export abstract class Cursor<R> implements AsyncIterableIterator<R>, AsyncDispos
     }
   }
 
+  /** A cursor is its own async iterator (`for await (const row of cursor)`). */
   [Symbol.asyncIterator](): this {
     return this;
   }

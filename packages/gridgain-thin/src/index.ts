@@ -32,7 +32,13 @@ export {
   type Node,
 } from './client.js';
 export { Cluster, type ClusterHost, ClusterState } from './cluster.js';
-export { Connection, type ConnectionOptions, type RequestOptions } from './connection.js';
+export {
+  Connection,
+  type ConnectionOptions,
+  type RequestOptions,
+  type RequestWriter,
+  type ResponseReader,
+} from './connection.js';
 export { Cursor, CursorPromise, dict, ScanCursor, SqlFieldsCursor } from './cursor.js';
 export {
   AuthenticationError,
@@ -54,6 +60,7 @@ export {
   TransactionConflictError,
   TransactionError,
 } from './errors.js';
+export type { OpContext, Operation, OpKey } from './ops/operation.js';
 export { StatementType } from './ops/query-ops.js';
 export {
   Feature,

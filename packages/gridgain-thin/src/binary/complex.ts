@@ -139,6 +139,7 @@ export interface ComplexTypeDescriptor {
 export const DESCRIPTOR: unique symbol = Symbol.for('dbwire.gridgain.complexType');
 
 export type Schema = Record<string, TypeHint>;
+/** The JS value type a type hint stands for. */
 export type HintValue<H> =
   H extends Hint<infer T> ? T : H extends ComplexType<infer S> ? ComplexInstance<S> | null : unknown;
 export type FieldsOf<S extends Schema> = { -readonly [K in keyof S]: HintValue<S[K]> };

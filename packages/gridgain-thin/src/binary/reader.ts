@@ -49,16 +49,19 @@ export class BinaryReader {
     if (n > this.end - this.offset || n < 0) throw truncated(what, n, this.end - this.offset);
   }
 
+  /** Reads a little-endian Int8. */
   readInt8(): number {
     this.need(1, 'byte');
     return (this.buf[this.offset++]! << 24) >> 24;
   }
 
+  /** Reads a little-endian UInt8. */
   readUInt8(): number {
     this.need(1, 'byte');
     return this.buf[this.offset++]!;
   }
 
+  /** Reads a little-endian Int16. */
   readInt16(): number {
     this.need(2, 'short');
     const v = this.buf.readInt16LE(this.offset);
@@ -66,6 +69,7 @@ export class BinaryReader {
     return v;
   }
 
+  /** Reads a little-endian UInt16. */
   readUInt16(): number {
     this.need(2, 'char');
     const v = this.buf.readUInt16LE(this.offset);
@@ -73,6 +77,7 @@ export class BinaryReader {
     return v;
   }
 
+  /** Reads a little-endian Int32. */
   readInt32(): number {
     this.need(4, 'int');
     const v = this.buf.readInt32LE(this.offset);
@@ -80,6 +85,7 @@ export class BinaryReader {
     return v;
   }
 
+  /** Reads a little-endian Float32. */
   readFloat32(): number {
     this.need(4, 'float');
     const v = this.buf.readFloatLE(this.offset);
@@ -87,6 +93,7 @@ export class BinaryReader {
     return v;
   }
 
+  /** Reads a little-endian Float64. */
   readFloat64(): number {
     this.need(8, 'double');
     const v = this.buf.readDoubleLE(this.offset);
@@ -94,11 +101,13 @@ export class BinaryReader {
     return v;
   }
 
+  /** Reads a bool. */
   readBool(): boolean {
     this.need(1, 'bool');
     return this.buf[this.offset++] !== 0;
   }
 
+  /** Reads a little-endian Int64. */
   readInt64(): bigint {
     this.need(8, 'long');
     const v = this.buf.readBigInt64LE(this.offset);

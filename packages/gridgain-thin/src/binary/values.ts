@@ -56,6 +56,7 @@ export class Decimal {
     return `${neg ? '-' : ''}${digits.slice(0, cut)}.${digits.slice(cut)}`;
   }
 
+  /** The JSON form (a string, exact). */
   toJSON(): string {
     return this.toString();
   }
@@ -85,6 +86,7 @@ export class UUID {
     this.value = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   }
 
+  /** A random (version 4) UUID. */
   static random(): UUID {
     return new UUID(globalThis.crypto.randomUUID());
   }
@@ -108,14 +110,17 @@ export class UUID {
     return BigInt.asIntN(64, BigInt(`0x${this.value.slice(19, 23)}${this.value.slice(24)}`));
   }
 
+  /** The canonical lower-case form. */
   toString(): string {
     return this.value;
   }
 
+  /** The JSON form: the canonical string. */
   toJSON(): string {
     return this.value;
   }
 
+  /** True when both are the same UUID. */
   equals(other: UUID): boolean {
     return this.value === other.value;
   }
@@ -151,6 +156,7 @@ export class Time {
     return d.toISOString().slice(11, 23);
   }
 
+  /** The JSON form: the milliseconds. */
   toJSON(): number {
     return this.millis;
   }

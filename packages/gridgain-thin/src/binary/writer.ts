@@ -47,46 +47,54 @@ export class BinaryWriter {
     this.buf = next;
   }
 
+  /** Writes a little-endian Int8. */
   writeInt8(v: number): void {
     this.ensure(1);
     this.buf[this.pos++] = v & 0xff;
   }
 
+  /** Writes a little-endian UInt8. */
   writeUInt8(v: number): void {
     this.ensure(1);
     this.buf[this.pos++] = v & 0xff;
   }
 
+  /** Writes a little-endian Int16. */
   writeInt16(v: number): void {
     this.ensure(2);
     this.buf.writeInt16LE((v << 16) >> 16, this.pos);
     this.pos += 2;
   }
 
+  /** Writes a little-endian UInt16. */
   writeUInt16(v: number): void {
     this.ensure(2);
     this.buf.writeUInt16LE(v & 0xffff, this.pos);
     this.pos += 2;
   }
 
+  /** Writes a little-endian Int32. */
   writeInt32(v: number): void {
     this.ensure(4);
     this.buf.writeInt32LE(v | 0, this.pos);
     this.pos += 4;
   }
 
+  /** Writes a little-endian Float32. */
   writeFloat32(v: number): void {
     this.ensure(4);
     this.buf.writeFloatLE(v, this.pos);
     this.pos += 4;
   }
 
+  /** Writes a little-endian Float64. */
   writeFloat64(v: number): void {
     this.ensure(8);
     this.buf.writeDoubleLE(v, this.pos);
     this.pos += 8;
   }
 
+  /** Writes a bool. */
   writeBool(v: boolean): void {
     this.ensure(1);
     this.buf[this.pos++] = v ? 1 : 0;
@@ -112,6 +120,7 @@ export class BinaryWriter {
     this.pos += 8;
   }
 
+  /** Writes a bytes. */
   writeBytes(b: Uint8Array): void {
     this.ensure(b.length);
     this.buf.set(b, this.pos);
@@ -159,6 +168,7 @@ export class BinaryWriter {
     return at;
   }
 
+  /** Overwrites the int32 at `at` (a length reserved earlier). */
   patchInt32(at: number, v: number): void {
     this.buf.writeInt32LE(v | 0, at);
   }

@@ -23,6 +23,7 @@ export function compareVersions(a: ProtocolVersion, b: ProtocolVersion): number 
   return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
 }
 
+/** A protocol version as text, e.g. "1.7.0". */
 export function versionString(v: ProtocolVersion): string {
   return `${v[0]}.${v[1]}.${v[2]}`;
 }
