@@ -31,6 +31,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { down, type ServerName, status, useServer } from '@dbwire/test-servers';
+import { arangoCredentials } from '@dbwire/test-servers/arango';
 import ts from 'typescript';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -166,7 +167,10 @@ function lintTarballs(pkgs: Pkg[], work: string): void {
   log(`declared dependencies, publint and arethetypeswrong clean for ${pkgs.length} tarballs`);
 }
 
-/** The quickstarts need `useServer` only; this stand-in answers with infos recorded by this script. */
+/** What the quickstarts may import from the test tooling; the stand-in package provides exactly these. */
+const standInModules = ['@dbwire/test-servers', '@dbwire/test-servers/arango'];
+
+/** The quickstarts need `useServer` (and the replay's credentials) only; this stand-in answers with infos recorded by this script. */
 function writeTestServersStandIn(project: string): string {
   const dir = join(project, 'stand-ins', 'test-servers');
   mkdirSync(dir, { recursive: true });
@@ -177,15 +181,31 @@ function writeTestServersStandIn(project: string): string {
       version: '0.0.0',
       private: true,
       type: 'module',
-      main: 'index.js',
-      types: 'index.d.ts',
+      exports: {
+        '.': { types: './index.d.ts', default: './index.js' },
+        './arango': { types: './arango.d.ts', default: './arango.js' },
+      },
     }),
+  );
+  writeFileSync(
+    join(dir, 'arango.js'),
+    [
+      "import { readFileSync } from 'node:fs';",
+      'export function arangoCredentials() {',
+      '  return JSON.parse(readFileSync(process.env.DBWIRE_PACK_SERVERS, "utf8")).arangoCredentials;',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'arango.d.ts'),
+    'export declare function arangoCredentials(): { username: string; password: string };\n',
   );
   writeFileSync(
     join(dir, 'index.js'),
     [
       "import { readFileSync } from 'node:fs';",
-      'const infos = JSON.parse(readFileSync(process.env.DBWIRE_PACK_SERVERS, "utf8"));',
+      'const infos = JSON.parse(readFileSync(process.env.DBWIRE_PACK_SERVERS, "utf8")).servers;',
       'export async function useServer(name) {',
       '  const info = infos[name];',
       "  if (!info) throw new Error('pack test: server ' + name + ' was not started for this quickstart');",
@@ -216,7 +236,7 @@ function quickstarts(pkgs: Pkg[]): Array<{ file: string; pkg: Pkg; servers: Serv
     if (!pkg) continue;
     for (const spec of imports) {
       const allowed =
-        spec.startsWith('node:') || spec === '@dbwire/test-servers' || pkgs.some((p) => p.name === spec);
+        spec.startsWith('node:') || standInModules.includes(spec) || pkgs.some((p) => p.name === spec);
       if (!allowed)
         throw new StepError(
           `quickstart ${file} imports '${spec}', which a user of the published packages cannot have`,
@@ -370,7 +390,7 @@ async function runQuickstarts(
   try {
     for (const name of wanted) infos[name] = await useServer(name);
     const serversFile = join(project, 'servers.json');
-    writeFileSync(serversFile, JSON.stringify(infos));
+    writeFileSync(serversFile, JSON.stringify({ servers: infos, arangoCredentials: arangoCredentials() }));
     for (const q of qs) {
       const js = join(project, 'build', 'quickstarts', basename(q.file).replace(/\.ts$/, '.js'));
       const started = Date.now();
