@@ -23,6 +23,9 @@ export default defineConfig({
           name: 'unit',
           // Projects with different worker limits need distinct group orders: unit runs first.
           sequence: { groupOrder: 0 },
+          // Property and fuzz tests run 20k-100k cases; on 2 cores shared with the integration project
+          // the default 5 s is a coin toss, not a limit anyone chose.
+          testTimeout: 30_000,
           include: ['packages/*/src/**/*.test.ts', 'tooling/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],
           environment: 'node',
         },

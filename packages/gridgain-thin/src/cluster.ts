@@ -14,6 +14,7 @@ export type ClusterState = (typeof ClusterState)[keyof typeof ClusterState];
 
 /** What a Cluster needs from its client: the funnel. */
 export interface ClusterHost {
+  /** Runs one operation through the client's funnel (deadline, typed errors, diagnostics). */
   _execute<T>(op: Operation<T>, options?: RequestOptions): Promise<T>;
 }
 
