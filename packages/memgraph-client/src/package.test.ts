@@ -8,7 +8,7 @@ describe(`${pkg.name} packaging`, () => {
   it('is publishable ESM with types, Node >= 20.19 and no side effects', () => {
     expect(pkg.type).toBe('module');
     expect(pkg.exports['.'].types).toBe('./dist/index.d.ts');
-    expect(pkg.exports['.'].import).toBe('./dist/index.js');
+    expect(pkg.exports['.'].import).toBe('./dist/bundle.js');
     expect(pkg.engines.node).toBe('>=20.19');
     expect(pkg.sideEffects).toBe(false);
     expect(pkg.files).toContain('dist');

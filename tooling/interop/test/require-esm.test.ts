@@ -70,7 +70,7 @@ describe('require(esm) of every built package', () => {
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   it.each(PACKAGES)('require($name) loads dist/ and exposes its exports', ({ name, dir, exports }) => {
-    const dist = join(repoRoot, 'packages', dir, 'dist', 'index.js');
+    const dist = join(repoRoot, 'packages', dir, 'dist', 'bundle.js');
     if (!existsSync(dist)) {
       throw new Error(`${name}: ${dist} is missing: run pnpm build first (the interop test loads dist/)`);
     }
