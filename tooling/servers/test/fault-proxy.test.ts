@@ -1,5 +1,6 @@
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { arangoCredentials } from '../src/arango/credentials.js';
 import { FaultProxy } from '../src/fault-proxy.js';
 import { useServer } from '../src/index.js';
 
@@ -20,8 +21,18 @@ afterAll(async () => {
   await proxy?.close();
 });
 
+/** The replay answers like a real server: without credentials, 401. */
+function authorization(): string {
+  const { username, password } = arangoCredentials();
+  return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+}
+
 async function version(): Promise<{ status: number; body: any }> {
-  const res = await pool.request({ path: '/_api/version', method: 'GET' });
+  const res = await pool.request({
+    path: '/_api/version',
+    method: 'GET',
+    headers: { authorization: authorization() },
+  });
   return { status: res.statusCode, body: await res.body.json() };
 }
 
