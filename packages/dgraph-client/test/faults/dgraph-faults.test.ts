@@ -1,5 +1,6 @@
 import { FaultProxy, useServer } from '@dbwire/test-servers';
 import { restartServer } from '@dbwire/test-servers/fault-proxy';
+import { holdServerLock } from '@dbwire/test-servers/vitest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ConnectionError,
@@ -9,7 +10,6 @@ import {
   TimeoutError,
   UnavailableError,
 } from '../../src/index.js';
-import { holdServerLock } from '../integration/server-lock.js';
 
 // Faults between the client and a real Dgraph alpha, through the TCP fault proxy: whatever breaks,
 // calls end with a typed error in bounded time, and the client recovers once the path is healthy.

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type ServerInfo, useServer } from '@dbwire/test-servers';
+import { holdServerLock } from '@dbwire/test-servers/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
@@ -14,7 +15,6 @@ import {
   open,
   util,
 } from '../../src/index.js';
-import { holdServerLock } from './server-lock.js';
 import { startGrpcProxy } from './tls-proxy.js';
 
 const LOGIN = '/api.Dgraph/Login';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { useServer } from '@dbwire/test-servers';
+import { holdServerLock } from '@dbwire/test-servers/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AbortedError,
@@ -19,7 +20,6 @@ import {
   TxnFinishedError,
   UsageError,
 } from '../../src/index.js';
-import { holdServerLock } from './server-lock.js';
 import { startGrpcProxy } from './tls-proxy.js';
 
 const QUERY = '/api.Dgraph/Query';

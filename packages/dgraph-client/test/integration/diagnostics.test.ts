@@ -7,9 +7,9 @@ import {
   type RequestStartEvent,
 } from '@dbwire/core';
 import { useServer } from '@dbwire/test-servers';
+import { holdServerLock } from '@dbwire/test-servers/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DgraphClient, DgraphClientStub, DgraphServerError } from '../../src/index.js';
-import { holdServerLock } from './server-lock.js';
 
 // The funnel publishes one start and exactly one end or error per RPC on node:diagnostics_channel,
 // with the database, the operation and the host, and never the query text or bound values.

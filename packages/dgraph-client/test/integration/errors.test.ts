@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 import { useServer } from '@dbwire/test-servers';
+import { holdServerLock } from '@dbwire/test-servers/vitest';
 import { onTestFinished as after, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CancelledError,
@@ -14,7 +15,6 @@ import {
   UnavailableError,
   UsageError,
 } from '../../src/index.js';
-import { holdServerLock } from './server-lock.js';
 import { startGrpcProxy } from './tls-proxy.js';
 
 const sfx = randomBytes(4).toString('hex');

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useServer } from '@dbwire/test-servers';
+import { holdServerLock } from '@dbwire/test-servers/vitest';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as pkg from '../../src/index.js';
-import { holdServerLock } from './server-lock.js';
 import { startTlsProxy, type TlsProxy } from './tls-proxy.js';
 
 /**

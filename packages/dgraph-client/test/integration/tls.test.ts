@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { useServer } from '@dbwire/test-servers';
+import { holdServerLock } from '@dbwire/test-servers/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ApiKey,
@@ -12,7 +13,6 @@ import {
   Operation,
   open,
 } from '../../src/index.js';
-import { holdServerLock } from './server-lock.js';
 import { startTlsProxy, type TlsProxy } from './tls-proxy.js';
 
 const sfx = randomBytes(4).toString('hex');

@@ -1,5 +1,6 @@
 import { FaultProxy, useServer } from '@dbwire/test-servers';
 import { restartServer } from '@dbwire/test-servers/fault-proxy';
+import { holdServerLock } from '@dbwire/test-servers/vitest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ConnectionError,
@@ -12,7 +13,6 @@ import {
   TimeoutError,
 } from '../../src/index.js';
 import { skipWithReason } from '../integration/server-kind.js';
-import { holdServerLock } from '../integration/server-lock.js';
 
 // Faults between the client and the real Bolt server, through the TCP fault proxy: whatever breaks,
 // calls end with a typed error in bounded time; managed transactions retry what is safe to retry and

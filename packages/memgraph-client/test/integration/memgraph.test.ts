@@ -1,6 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { DIAGNOSTICS_CHANNELS, type RequestEndEvent, type RequestStartEvent } from '@dbwire/core';
 import { useServer } from '@dbwire/test-servers';
+import { holdServerLock } from '@dbwire/test-servers/vitest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   AuthError,
@@ -31,7 +32,6 @@ import {
   type ServerKind,
   skipWithReason,
 } from './server-kind.js';
-import { holdServerLock } from './server-lock.js';
 
 // Against the real Bolt server ('bolt': Neo4j 5.26 standing in for Memgraph, auth off; 'bolt-auth':
 // auth on; in docker mode, MEMGRAPH_URL's real Memgraph). Where the two servers differ (index DDL,

@@ -6,11 +6,11 @@ import { dirname, join } from 'node:path';
 import { createServer, type Server } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { useServer } from '@dbwire/test-servers';
+import { holdServerLock } from '@dbwire/test-servers/vitest';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as pkg from '../../src/index.js';
 import { dockerMode, externalAuthConfigured } from './server-kind.js';
-import { holdServerLock } from './server-lock.js';
 
 /**
  * Runs every ```ts block of the package README, in order, against the real Bolt server. Each block runs

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 
 /**
- * Test files that share one Dgraph server run in parallel workers, and some of them drop all data
- * (as the seed's walkthrough does). Each file that uses a server holds this cross-process lock for its
+ * Test files that share one server run in parallel workers, and some of them drop all data (as the
+ * seed walkthroughs do) or restart the server. Each file that uses a server holds this cross-process lock for its
  * whole run, so a drop in one file never pulls data from under another. The lock is a directory
  * (mkdir is atomic) holding the owner's pid; a lock whose owner died is taken over.
  */
 export function holdServerLock(server: string, timeoutMs = 600_000): void {
-  const dir = join(tmpdir(), `dbwire-dgraph-client-${server}.lock`);
+  const dir = join(tmpdir(), `dbwire-test-${server}.lock`);
   beforeAll(async () => {
     const until = Date.now() + timeoutMs;
     for (;;) {
