@@ -306,7 +306,8 @@ export function deleteObjectsOp(options: DeleteObjectsOptions): Operation<any> {
   };
 }
 
-interface Settings {
+/** The batch settings in force (`batch.config`), after `configure()` / `client.batch(...)`. */
+export interface BatchSettings {
   batchSize: number | null;
   dynamic: boolean;
   creationTime: number;
@@ -319,7 +320,7 @@ interface Settings {
   onProgress: ProgressCallback | undefined;
 }
 
-function settingsFrom(o: BatchConfigureOptions = {}): Settings {
+function settingsFrom(o: BatchConfigureOptions = {}): BatchSettings {
   const bad = (what: string) => new UsageError(`batch configure: ${what}`, { code: 'ERR_INVALID_ARGUMENT' });
   const intAtLeast = (v: unknown, min: number, name: string, dflt: number): number => {
     if (v === undefined) return dflt;
@@ -370,7 +371,7 @@ export interface Batch {
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: adds the call signature of the seed's `__call__`
 export class Batch extends CallableBase {
   readonly #conn: Connection;
-  #settings: Settings = settingsFrom();
+  #settings: BatchSettings = settingsFrom();
   #objects: QueuedObject[] = [];
   #references: QueuedReference[] = [];
   #recommendedObjects = 0;
@@ -430,7 +431,7 @@ export class Batch extends CallableBase {
   }
 
   /** The current configuration. */
-  get config(): Readonly<Omit<Settings, 'onProgress'>> {
+  get config(): Readonly<Omit<BatchSettings, 'onProgress'>> {
     const { onProgress: _p, ...rest } = this.#settings;
     return rest;
   }

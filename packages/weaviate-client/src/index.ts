@@ -29,6 +29,7 @@ export {
   type BatchConfigureOptions,
   type BatchFailure,
   BatchItemError,
+  type BatchSettings,
   type BatchStats,
   type DeleteObjectsOptions,
   type QueuedObject,

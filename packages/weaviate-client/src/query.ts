@@ -95,6 +95,7 @@ abstract class Builder {
   /** Rendered arguments in the order they were given, keyed so a repeated call replaces. */
   protected readonly args = new Map<string, string>();
 
+  /** @internal Builders come from `client.query.get()` / `client.query.aggregate()`. */
   constructor(conn: Connection, className: string) {
     if (typeof className !== 'string' || className === '')
       throw usage('className must be a non-empty string');
