@@ -6,6 +6,7 @@ import {
   ProgressTracker,
   type RequestErrorEvent,
   type RequestStartEvent,
+  RequestTrace,
   tracedRequest,
   traceRequest,
 } from './diagnostics.js';
@@ -65,7 +66,7 @@ describe('request diagnostics', () => {
     const errors = listen(DIAGNOSTICS_CHANNELS.error);
     const ends = listen(DIAGNOSTICS_CHANNELS.end);
     const trace = traceRequest('weaviate', 'batch.createObjects');
-    expect(trace).toBeDefined();
+    expect(trace).toBeInstanceOf(RequestTrace);
     trace?.error(new Error('boom'));
     trace?.end();
     expect(ends).toHaveLength(0);
