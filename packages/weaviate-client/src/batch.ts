@@ -569,8 +569,7 @@ export class Batch extends CallableBase {
       const run = (async () => {
         try {
           if (before.length) await Promise.all(before);
-          if (kind === 'objects') await this.#sendObjects(chunk as QueuedObject[], true);
-          else await this.#sendReferences(chunk as QueuedReference[], true);
+          await this.#send(kind, chunk, true);
         } catch {
           // Accounted inside; an auto-mode request never rejects.
         } finally {
@@ -636,15 +635,28 @@ export class Batch extends CallableBase {
     return this.#tracker;
   }
 
-  async #sendObjects(items: QueuedObject[], auto: boolean): Promise<BatchResultItem[]> {
+  /**
+   * Sends one batch request of `kind` (objects or references) and accounts for every item: confirmed,
+   * or in the failures list with its error. `auto` sends report to the callback; manual sends throw.
+   */
+  async #send<T extends QueuedObject | QueuedReference>(
+    kind: 'objects' | 'references',
+    items: T[],
+    auto: boolean,
+  ): Promise<BatchResultItem[]> {
     const started = performance.now();
+    const { consistencyLevel, callback, dynamic } = this.#settings;
+    const withResults = !auto || callback !== null;
+    const failures = (kind === 'objects' ? this.#failedObjects : this.#failedReferences) as BatchFailure<T>[];
     let results: BatchResultItem[];
     try {
       results = await this.#request(
-        batchObjectsOp(items, this.#settings.consistencyLevel, !auto || this.#settings.callback !== null),
+        kind === 'objects'
+          ? batchObjectsOp(items as QueuedObject[], consistencyLevel, withResults)
+          : batchReferencesOp(items as QueuedReference[], consistencyLevel, withResults),
       );
     } catch (err) {
-      this.#failAll(items, err, this.#failedObjects, 'objects');
+      this.#failAll(items, err, failures, kind);
       if (!auto) throw err;
       this.#notify(items.map((i) => failedResult(i.body, err)));
       return [];
@@ -652,51 +664,23 @@ export class Batch extends CallableBase {
     let ok = 0;
     results.forEach((r, i) => {
       const errors = itemErrors(r);
-      if (errors) this.#failedObjects.push({ item: items[i]!, error: new BatchItemError(errors) });
+      if (errors) failures.push({ item: items[i]!, error: new BatchItemError(errors) });
       else ok++;
     });
-    this.#stats.objectsConfirmed += ok;
-    this.#stats.objectsFailed += items.length - ok;
-    this.#progress()?.add(ok, items.length - ok);
-    if (this.#settings.dynamic)
-      this.#recommendedObjects = this.#recompute(
-        this.#recommendedObjects,
-        items.length,
-        performance.now() - started,
-      );
-    if (auto) this.#notify(results);
-    return results;
-  }
-
-  async #sendReferences(items: QueuedReference[], auto: boolean): Promise<BatchResultItem[]> {
-    const started = performance.now();
-    let results: BatchResultItem[];
-    try {
-      results = await this.#request(
-        batchReferencesOp(items, this.#settings.consistencyLevel, !auto || this.#settings.callback !== null),
-      );
-    } catch (err) {
-      this.#failAll(items, err, this.#failedReferences, 'references');
-      if (!auto) throw err;
-      this.#notify(items.map((i) => failedResult(i.body, err)));
-      return [];
+    const failed = items.length - ok;
+    const elapsed = performance.now() - started;
+    if (kind === 'objects') {
+      this.#stats.objectsConfirmed += ok;
+      this.#stats.objectsFailed += failed;
+      if (dynamic)
+        this.#recommendedObjects = this.#recompute(this.#recommendedObjects, items.length, elapsed);
+    } else {
+      this.#stats.referencesConfirmed += ok;
+      this.#stats.referencesFailed += failed;
+      if (dynamic)
+        this.#recommendedReferences = this.#recompute(this.#recommendedReferences, items.length, elapsed);
     }
-    let ok = 0;
-    results.forEach((r, i) => {
-      const errors = itemErrors(r);
-      if (errors) this.#failedReferences.push({ item: items[i]!, error: new BatchItemError(errors) });
-      else ok++;
-    });
-    this.#stats.referencesConfirmed += ok;
-    this.#stats.referencesFailed += items.length - ok;
-    this.#progress()?.add(ok, items.length - ok);
-    if (this.#settings.dynamic) {
-      this.#recommendedReferences = this.#recompute(
-        this.#recommendedReferences,
-        items.length,
-        performance.now() - started,
-      );
-    }
+    this.#progress()?.add(ok, failed);
     if (auto) this.#notify(results);
     return results;
   }
@@ -733,7 +717,7 @@ export class Batch extends CallableBase {
     const chunks = splitBySize(items, this.#settings.maxBatchBytes);
     for (let i = 0; i < chunks.length; i++) {
       try {
-        out.push(...(await this.#sendObjects(chunks[i]!, false)));
+        out.push(...(await this.#send('objects', chunks[i]!, false)));
       } catch (err) {
         // The later chunks were never sent: account for them too before rejecting.
         for (const rest of chunks.slice(i + 1))
@@ -761,7 +745,7 @@ export class Batch extends CallableBase {
     const chunks = splitBySize(items, this.#settings.maxBatchBytes);
     for (let i = 0; i < chunks.length; i++) {
       try {
-        out.push(...(await this.#sendReferences(chunks[i]!, false)));
+        out.push(...(await this.#send('references', chunks[i]!, false)));
       } catch (err) {
         for (const rest of chunks.slice(i + 1))
           this.#failAll(rest, notSent(err), this.#failedReferences, 'references');
