@@ -34,7 +34,8 @@ const STOPPED = 2; // thin port 10812: the proxy-based failover suite uses nodes
 let info: ServerInfo;
 
 beforeAll(async () => {
-  info = await useServer('ignite-cluster');
+  // Never judge the cluster's readiness while another suite has a node stopped on purpose.
+  info = await withLock('ignite-cluster-topology', () => useServer('ignite-cluster'));
   for (const n of await igniteNodes(info)) if (!n.running) await igniteStartNode(info, n.index);
 });
 

@@ -1,4 +1,4 @@
-import { FaultProxy, useServer } from '@dbwire/test-servers';
+import { FaultProxy, useServer, withLock } from '@dbwire/test-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CacheMode,
@@ -16,7 +16,8 @@ let b: FaultProxy;
 const name = `failover-${process.pid}`;
 
 beforeAll(async () => {
-  const info = await useServer('ignite-cluster');
+  // Never judge the cluster's readiness while another suite has a node stopped on purpose.
+  const info = await withLock('ignite-cluster-topology', () => useServer('ignite-cluster'));
   const [n1, n2] = info.endpoints.map((e) => {
     const [host, port] = e.split(':');
     return { host: host!, port: Number(port) };

@@ -50,7 +50,8 @@ const onStart = (msg: unknown) => {
 };
 
 beforeAll(async () => {
-  info = await useServer('ignite-cluster');
+  // Never judge the cluster's readiness while another suite has a node stopped on purpose.
+  info = await withLock('ignite-cluster-topology', () => useServer('ignite-cluster'));
   client = new Client({ partitionAware: true });
   await client.connect(
     info.endpoints.map((e): [string, number] => [e.split(':')[0]!, Number(e.split(':')[1])]),
