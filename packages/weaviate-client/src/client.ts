@@ -36,6 +36,20 @@ export interface ClientOptions {
   startupPeriod?: number | null;
   /** Beyond the seed: keep-alive sockets to the server. Default 64. */
   connections?: number;
+  /**
+   * Weaviate's gRPC port (50051 in Weaviate's own images; the Python client 3.22+ calls it
+   * `grpc_port_experimental`). When given, `query.get(...).do()` is sent as a gRPC Search whenever
+   * gRPC can express the whole query (answers are the same objects in the same shape), which costs
+   * the server and the client less than GraphQL; anything else goes to GraphQL as before.
+   * Default: REST and GraphQL only.
+   */
+  grpcPort?: number;
+  /** Same as `grpcPort` (the Python client's name). */
+  grpcPortExperimental?: number;
+  /** Host of the gRPC port. Default: the host of `url`. */
+  grpcHost?: string;
+  /** TLS on the gRPC channel. Default: true when `url` is https. */
+  grpcSecure?: boolean;
 }
 
 /** The answer of `/v1/meta`. */
@@ -98,6 +112,9 @@ export class Client {
       timeoutConfig: opts.timeoutConfig,
       startupPeriod: opts.startupPeriod ?? undefined,
       connections: opts.connections,
+      grpcPort: opts.grpcPort ?? opts.grpcPortExperimental,
+      grpcHost: opts.grpcHost,
+      grpcSecure: opts.grpcSecure,
     });
     this.schema = new Schema(this.#conn);
     this.dataObject = new DataObject(this.#conn);

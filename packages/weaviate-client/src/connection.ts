@@ -18,12 +18,13 @@ import {
   traceRequest,
   UsageError,
 } from '@dbwire/core';
-import { type Dispatcher, Pool } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import {
   AuthenticationFailedException,
   UnexpectedStatusCodeException,
   WeaviateStartUpError,
 } from './errors.js';
+import { type Codec, type GrpcMethod, GrpcTransport, grpcEndpoint } from './grpc.js';
 
 /** HTTP methods the REST API uses. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -58,6 +59,24 @@ export interface Operation<T> {
   rawText?: boolean;
 }
 
+/**
+ * One call of Weaviate's gRPC API, as plain data: the funnel runs it with the same deadline,
+ * credentials, diagnostics and errors as a REST {@link Operation}.
+ */
+export interface GrpcOperation<T> {
+  /** Diagnostics name, the same as the REST twin's (`query.get`, `batch.createObjects`). */
+  name: string;
+  rpc: GrpcMethod;
+  /** Encodes the request message with the generated codec. */
+  encode: (codec: Codec) => Uint8Array;
+  /** Turns the reply bytes into the method's result. */
+  decode: (reply: Buffer, codec: Codec) => T;
+  /** Start of error messages, e.g. `GraphQL query`. */
+  what: string;
+  /** The error for a request Weaviate refused with its own message (the REST twin's error class). */
+  serverError: (message: string) => Error;
+}
+
 /** What the client needs from a source of credentials; resolved lazily on the first request. */
 export type CredentialsFactory = (conn: Connection) => CredentialsProvider;
 
@@ -75,6 +94,12 @@ export interface ConnectionOptions {
   startupPeriod?: number | undefined;
   /** Keep-alive sockets in the pool. Default 64. */
   connections?: number | undefined;
+  /** Weaviate's gRPC port: searches and batches that gRPC can carry go over it. Default: REST only. */
+  grpcPort?: number | undefined;
+  /** Host of the gRPC port. Default: the host of `url`. */
+  grpcHost?: string | undefined;
+  /** TLS on the gRPC channel. Default: true when `url` is https. */
+  grpcSecure?: boolean | undefined;
 }
 
 /** Errors of undici that mean the request never reached the server (safe to repeat). */
@@ -108,7 +133,7 @@ function parseTimeouts(value: ConnectionOptions['timeoutConfig']): [number, numb
 }
 
 /** Splits a base URL into the pool origin and a path prefix (Weaviate behind a sub-path). */
-function parseUrl(url: string): { origin: string; prefix: string; host: string } {
+function parseUrl(url: string): { origin: string; prefix: string; host: string; parsed: URL } {
   if (typeof url !== 'string' || url === '') {
     throw new UsageError('url must be a non-empty string such as "http://localhost:8080"', {
       code: 'ERR_INVALID_URL',
@@ -123,7 +148,7 @@ function parseUrl(url: string): { origin: string; prefix: string; host: string }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new UsageError(`url must use http or https, got ${parsed.protocol}`, { code: 'ERR_INVALID_URL' });
   }
-  return { origin: parsed.origin, prefix: parsed.pathname.replace(/\/+$/, ''), host: parsed.host };
+  return { origin: parsed.origin, prefix: parsed.pathname.replace(/\/+$/, ''), host: parsed.host, parsed };
 }
 
 export class Connection {
@@ -135,11 +160,14 @@ export class Connection {
   readonly timeoutConfig: [number, number];
   readonly #origin: string;
   readonly #prefix: string;
-  readonly #pool: Dispatcher;
+  readonly #poolOptions: Pool.Options;
+  #pool: Dispatcher | undefined;
+  #poolOpening: Promise<Dispatcher> | undefined;
   readonly #readMs: number;
   readonly #headers: Record<string, string>;
   readonly #jsonHeaders: Record<string, string>;
   readonly #factory: CredentialsFactory | undefined;
+  readonly #grpc: GrpcTransport | undefined;
   #credentials: CredentialsProvider | undefined;
   #startup: Promise<void> | undefined;
   /** Seconds the first request waits for readiness (0: no wait). */
@@ -147,7 +175,7 @@ export class Connection {
   #closed = false;
 
   constructor(options: ConnectionOptions) {
-    const { origin, prefix, host } = parseUrl(options.url);
+    const { origin, prefix, host, parsed } = parseUrl(options.url);
     this.url = options.url;
     this.host = host;
     this.#origin = origin;
@@ -175,13 +203,15 @@ export class Connection {
     this.#headers = base;
     this.#jsonHeaders = { ...base, 'content-type': 'application/json' };
     this.#factory = options.credentials;
-    this.#pool = new Pool(origin, {
+    const endpoint = grpcEndpoint(parsed, options.grpcPort, options.grpcHost, options.grpcSecure);
+    this.#grpc = endpoint && new GrpcTransport(endpoint, connectS * 1000);
+    this.#poolOptions = {
       connections: options.connections ?? 64,
       keepAliveTimeout: 4_000,
       connect: { timeout: connectS * 1000 },
       headersTimeout: this.#readMs,
       bodyTimeout: this.#readMs,
-    });
+    };
     const period = options.startupPeriod;
     if (period !== undefined && period !== null) {
       if (typeof period !== 'number' || !(period >= 0)) {
@@ -193,6 +223,19 @@ export class Connection {
     }
   }
 
+  /**
+   * undici is imported on the first request, not when the package is imported: loading it is most
+   * of the package's start-up time, and an application that builds a client at start-up should not
+   * pay for it before it talks to Weaviate.
+   */
+  #openPool(): Promise<Dispatcher> {
+    this.#poolOpening ??= import('undici').then(({ Pool }) => {
+      this.#pool = new Pool(this.#origin, this.#poolOptions);
+      return this.#pool;
+    });
+    return this.#poolOpening;
+  }
+
   /** Credentials, created on first use (OIDC needs the server's discovery document first). */
   get credentials(): CredentialsProvider | undefined {
     if (!this.#credentials && this.#factory) this.#credentials = this.#factory(this);
@@ -201,19 +244,43 @@ export class Connection {
 
   /** Runs one operation through the funnel. */
   run<T>(op: Operation<T>, options: CallOptions = EMPTY_OPTIONS): Promise<T> {
-    return awaitWithCallers(this.#traced(op, options));
+    return awaitWithCallers(
+      this.#traced(op.name, this.host, `${op.method} ${op.path}`, options, (d) => this.#authed(op, d)),
+    );
   }
 
-  async #traced<T>(op: Operation<T>, options: CallOptions): Promise<T> {
+  /** True when the client was given a gRPC port: operations gRPC can carry go there. */
+  get grpc(): boolean {
+    return this.#grpc !== undefined;
+  }
+
+  /** Runs one gRPC operation through the funnel (needs `grpc`). */
+  runGrpc<T>(op: GrpcOperation<T>, options: CallOptions = EMPTY_OPTIONS): Promise<T> {
+    const transport = this.#grpc;
+    if (!transport) return Promise.reject(new UsageError('no grpcPort configured', { code: 'ERR_NO_GRPC' }));
+    return awaitWithCallers(
+      this.#traced(op.name, transport.address, `gRPC ${op.rpc}`, options, (d) =>
+        this.#grpcAuthed(transport, op, d),
+      ),
+    );
+  }
+
+  async #traced<T>(
+    name: string,
+    host: string,
+    label: string,
+    options: CallOptions,
+    send: (deadline: Deadline | undefined) => Promise<T>,
+  ): Promise<T> {
     if (this.#closed)
       throw new ConnectionError('the client is closed', { code: 'ERR_CLOSED', retryable: false });
     if (this.#startupPeriod > 0) {
       this.#startup ??= this.#waitForStartup(this.#startupPeriod);
       await this.#startup;
     }
-    const trace = traceRequest('weaviate', op.name, this.host);
+    const trace = traceRequest('weaviate', name, host);
     try {
-      const result = await this.#withDeadline(op, options);
+      const result = await this.#withDeadline(label, options, send);
       trace?.end();
       return result;
     } catch (err) {
@@ -222,17 +289,52 @@ export class Connection {
     }
   }
 
-  async #withDeadline<T>(op: Operation<T>, options: CallOptions): Promise<T> {
-    if (options.timeout === undefined && options.signal === undefined) return this.#authed(op, undefined);
-    const deadline = new Deadline(options, `${op.method} ${op.path}`);
+  async #withDeadline<T>(
+    label: string,
+    options: CallOptions,
+    send: (deadline: Deadline | undefined) => Promise<T>,
+  ): Promise<T> {
+    if (options.timeout === undefined && options.signal === undefined) return send(undefined);
+    const deadline = new Deadline(options, label);
     try {
       if (deadline.aborted) throw deadline.error();
-      return await this.#authed(op, deadline);
+      return await send(deadline);
     } catch (err) {
       if (deadline.aborted) throw deadline.error();
       throw err;
     } finally {
       deadline.dispose();
+    }
+  }
+
+  /** Credentials as gRPC metadata, one retry after UNAUTHENTICATED with fresh ones (as for REST's 401). */
+  async #grpcAuthed<T>(
+    transport: GrpcTransport,
+    op: GrpcOperation<T>,
+    deadline: Deadline | undefined,
+  ): Promise<T> {
+    const creds = this.credentials;
+    const send = async () => {
+      const headers = creds
+        ? { ...this.#headers, ...(await creds.headers(deadline?.signal)) }
+        : this.#headers;
+      return transport.unary(
+        op.rpc,
+        op.encode,
+        op.decode,
+        headers,
+        deadline?.remainingMs() ?? this.#readMs,
+        deadline?.signal,
+        op.what,
+        op.serverError,
+      );
+    };
+    try {
+      return await send();
+    } catch (err) {
+      if (!(err instanceof AuthenticationFailedException) || !creds?.invalidate) throw err;
+      creds.invalidate();
+      return send();
     }
   }
 
@@ -277,7 +379,7 @@ export class Connection {
     const path = this.#prefix + op.path;
     for (let attempt = 1; ; attempt++) {
       try {
-        const res = await this.#pool.request({
+        const res = await (this.#pool ?? (await this.#openPool())).request({
           origin: this.#origin,
           method: op.method,
           path,
@@ -341,7 +443,7 @@ export class Connection {
     let last: unknown;
     for (;;) {
       try {
-        const res = await this.#pool.request({
+        const res = await (this.#pool ?? (await this.#openPool())).request({
           origin: this.#origin,
           method: 'GET',
           path: `${this.#prefix}/v1/.well-known/ready`,
@@ -367,7 +469,9 @@ export class Connection {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#pool.close().catch(() => {});
+    this.#grpc?.close();
+    const pool = this.#pool ?? (await this.#poolOpening?.catch(() => undefined));
+    await pool?.close().catch(() => {});
   }
 
   /** True after `close()`. */

@@ -6,9 +6,10 @@
  */
 import type { CallOptions } from '@dbwire/core';
 import { UsageError } from '@dbwire/core';
-import type { Connection, Operation } from './connection.js';
+import type { Connection, GrpcOperation, Operation } from './connection.js';
 import type { ConsistencyLevel } from './data.js';
 import { type GraphQLErrorEntry, serverMessages, WeaviateQueryError } from './errors.js';
+import type { weaviate } from './generated/weaviate.js';
 import {
   additionalFields,
   checkCount,
@@ -25,6 +26,7 @@ import {
   type WhereFilter,
 } from './graphql.js';
 import { capitalizeClassName } from './schema.js';
+import { fromSearchReply, type GetSpec, toSearchRequest } from './search.js';
 import { getValidUuid } from './util.js';
 
 /** The answer of a GraphQL query. */
@@ -75,6 +77,21 @@ export function graphqlOp<D>(query: string, name: string): Operation<GraphQLResp
   };
 }
 
+/** A Get query as a gRPC Search; the reply is turned into GraphQL's answer. */
+function searchOp(
+  request: weaviate.v1.ISearchRequest,
+  spec: GetSpec,
+): GrpcOperation<GraphQLResponse<{ Get: Record<string, Array<Record<string, unknown>>> }>> {
+  return {
+    name: 'query.get',
+    rpc: 'Search',
+    encode: (pb) => pb.SearchRequest.encode(request).finish(),
+    decode: (reply, pb) => fromSearchReply(pb.SearchReply.decode(reply), spec),
+    what: 'GraphQL query',
+    serverError: (message) => new WeaviateQueryError([{ message }], null),
+  };
+}
+
 function usage(message: string): UsageError {
   return new UsageError(message, { code: 'ERR_INVALID_QUERY' });
 }
@@ -94,6 +111,8 @@ abstract class Builder {
   protected readonly className: string;
   /** Rendered arguments in the order they were given, keyed so a repeated call replaces. */
   protected readonly args = new Map<string, string>();
+  /** The same arguments as checked values (what a gRPC request is built from). */
+  protected readonly values = new Map<string, unknown>();
 
   /** @internal Builders come from `client.query.get()` / `client.query.aggregate()`. */
   constructor(conn: Connection, className: string) {
@@ -105,6 +124,7 @@ abstract class Builder {
 
   protected set(key: string, value: unknown): this {
     this.args.set(key, gqlValue(value, key));
+    this.values.set(key, value);
     return this;
   }
 
@@ -231,6 +251,7 @@ export class GetBuilder<T = Record<string, unknown>> extends Builder {
     if (level !== 'ONE' && level !== 'QUORUM' && level !== 'ALL')
       throw usage('consistency level must be ONE, QUORUM or ALL');
     this.args.set('consistencyLevel', level);
+    this.values.set('consistencyLevel', level);
     return this;
   }
 
@@ -260,13 +281,26 @@ export class GetBuilder<T = Record<string, unknown>> extends Builder {
     return `{Get{${this.className}${this.argsText()}{${fields.join(' ')}}}}`;
   }
 
-  /** Runs the query (seed: `do()`). */
+  /**
+   * Runs the query (seed: `do()`). With a `grpcPort` on the client, a query gRPC can express exactly
+   * goes as a gRPC Search; the answer is the same either way.
+   */
   do(options?: CallOptions): Promise<GetResponse<T>> {
     let text: string;
     try {
       text = this.build();
     } catch (err) {
       return Promise.reject(err);
+    }
+    if (this.conn.grpc) {
+      const spec: GetSpec = {
+        className: this.className,
+        properties: this.#properties,
+        additional: this.#additional,
+        args: this.values,
+      };
+      const request = toSearchRequest(spec);
+      if (request) return this.conn.runGrpc(searchOp(request, spec), options) as Promise<GetResponse<T>>;
     }
     return this.conn.run(graphqlOp(text, 'query.get'), options) as Promise<GetResponse<T>>;
   }

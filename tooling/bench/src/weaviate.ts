@@ -1,6 +1,7 @@
 /**
- * weaviate-client bench: @dbwire/weaviate-client (REST + GraphQL over undici) vs the official
- * `weaviate-client` 3.x (gRPC for import and search), against the local 'weaviate' server, in one run.
+ * weaviate-client bench: @dbwire/weaviate-client vs the official `weaviate-client` 3.x (gRPC for import
+ * and search), against the local 'weaviate' server, in one run. Both clients are given the gRPC port
+ * (ours sends `query.get` there as a gRPC Search; batches go over REST).
  *
  * - import of IMPORT_N (default 50,000) objects with 128-d vectors, 1,000 objects per request, one
  *   request in flight (ours: the seed's auto-batching, `batchSize: 1000`; official: `insertMany` per
@@ -153,7 +154,7 @@ export async function run(): Promise<BenchRow[]> {
   const info = await useServer('weaviate');
   const url = info.endpoints[0]!;
   const grpc = info.grpc as string;
-  const ours = new Client(url);
+  const ours = new Client(url, { grpcPort: Number(grpc.split(':').pop()) });
   const rows: BenchRow[] = [];
   const importClass = `BenchImport${process.pid}`;
   const searchClass = `BenchSearch${process.pid}`;
