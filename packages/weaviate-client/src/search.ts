@@ -346,11 +346,22 @@ function float32List(bytes: Uint8Array): number[] {
  */
 export function shortest32(f: number): number {
   if (!Number.isFinite(f) || f === 0) return f;
-  for (let p = 1; p <= 9; p++) {
-    const d = Number(f.toPrecision(p));
-    if (Math.fround(d) === f) return d;
+  // A decimal that reads back as f stays one with more digits, so search from 6 digits (most
+  // float32s need 7 to 9) in whichever direction finds the shortest.
+  let d = Number(f.toPrecision(6));
+  if (Math.fround(d) !== f) {
+    for (let p = 7; p <= 9; p++) {
+      d = Number(f.toPrecision(p));
+      if (Math.fround(d) === f) return d;
+    }
+    return f;
   }
-  return f;
+  for (let p = 5; p >= 1; p--) {
+    const shorter = Number(f.toPrecision(p));
+    if (Math.fround(shorter) !== f) break;
+    d = shorter;
+  }
+  return d;
 }
 
 function toNumber(v: number | { toNumber(): number }): number {
