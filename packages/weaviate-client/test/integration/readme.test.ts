@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { useServer } from '@dbwire/test-servers';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as pkg from '../../src/index.js';
@@ -20,6 +21,7 @@ const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 const sfx = `R${randomBytes(3).toString('hex')}`;
 
 let url: string;
+let grpcPort: number;
 let client: pkg.Client;
 const clients: pkg.Client[] = [];
 
@@ -37,6 +39,7 @@ function compile(code: string, block: number): string {
   const src = code
     .replace(/^import [\s\S]*? from '@dbwire\/weaviate-client';\n/gm, '')
     .replaceAll("'http://localhost:8080'", `'${url}'`)
+    .replaceAll('grpcPort: 50051', `grpcPort: ${grpcPort}`)
     .replace(/'(Author|Book|Article|Publication)'/g, (_m, name: string) => `'${suffixed(name, block)}'`);
   const out = ts.transpileModule(`{\n${src}\n}`, {
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
@@ -62,6 +65,7 @@ async function runBlock(code: string, block: number): Promise<unknown[]> {
 
 beforeAll(async () => {
   url = await weaviateUrl();
+  grpcPort = Number((await useServer('weaviate')).grpc!.split(':').pop());
   client = new pkg.Client(url);
 });
 
@@ -108,7 +112,7 @@ describe('README snippets run against a real Weaviate', () => {
   it('every block runs, in order, with the documented effects', async () => {
     const outputs: unknown[][] = [];
     for (const [i, code] of blocks.entries()) {
-      if (code.includes('nearTextFilter')) await prepareArticles(i);
+      if (code.includes('nearTextFilter') || code.includes('grpcPort')) await prepareArticles(i);
       try {
         outputs.push(await runBlock(code, i));
       } catch (err) {
@@ -154,5 +158,16 @@ describe('README snippets run against a real Weaviate', () => {
     ].map((a: { title: string }) => a.title);
     expect(titles[0]).toBe('Haute couture fashion week');
     expect(titles).not.toContain('Fashion tips');
+
+    // The gRPC block: bm25 'fashion' among articles over 1000 words, with GraphQL's answer shape.
+    const grpcBlock = at('grpcPort: 50051');
+    const rows = (outputs[grpcBlock]![0] as pkg.GraphQLResponse).data.Get[
+      suffixed('Article', grpcBlock)
+    ] as Array<{
+      title: string;
+      _additional: { id: string; score: string };
+    }>;
+    expect(rows.map((r) => r.title).sort()).toEqual(['Fashion week finance', 'Haute couture fashion week']);
+    for (const r of rows) expect(r._additional.score).toMatch(/^\d/);
   }, 120_000);
 });
