@@ -75,6 +75,32 @@ describe('toSearchRequest', () => {
     expect(near.nearObject?.distance).toBeCloseTo(0.2, 6);
   });
 
+  it('maps nearText with its moves (concepts and objects by id)', () => {
+    const req = onTheWire(
+      spec({
+        args: new Map([
+          [
+            'nearText',
+            {
+              concepts: ['fashion'],
+              distance: 0.6,
+              moveTo: { force: 0.85, concepts: ['haute couture'] },
+              moveAwayFrom: { force: 0.45, objects: [{ id: '12345678-1234-1234-1234-123456789012' }] },
+            },
+          ],
+        ]),
+      }),
+    );
+    expect(req.nearText?.query).toEqual(['fashion']);
+    expect(req.nearText?.distance).toBe(0.6);
+    expect(req.nearText?.moveTo).toMatchObject({ concepts: ['haute couture'], uuids: [] });
+    expect(req.nearText?.moveTo?.force).toBeCloseTo(0.85, 6);
+    expect(req.nearText?.moveAway).toMatchObject({
+      concepts: [],
+      uuids: ['12345678-1234-1234-1234-123456789012'],
+    });
+  });
+
   it('maps where filters: operators, nesting, scalar and array values', () => {
     const req = onTheWire(
       spec({
@@ -110,7 +136,21 @@ describe('toSearchRequest', () => {
   it.each([
     ['a nested property selection', spec({ properties: ['hasWritten { ... on Book { title } }'] })],
     ['an _additional field gRPC lacks', spec({ additional: ['featureProjection{vector}'] })],
-    ['nearText', spec({ args: new Map([['nearText', { concepts: ['x'] }]]) })],
+    [
+      'nearText with autocorrect',
+      spec({ args: new Map([['nearText', { concepts: ['x'], autocorrect: true }]]) }),
+    ],
+    [
+      'a nearText move to a beacon',
+      spec({
+        args: new Map([
+          [
+            'nearText',
+            { concepts: ['x'], moveTo: { force: 0.5, objects: [{ beacon: 'weaviate://localhost/C/1' }] } },
+          ],
+        ]),
+      }),
+    ],
     ['hybrid', spec({ args: new Map([['hybrid', { query: 'x' }]]) })],
     ['groupBy', spec({ args: new Map([['groupBy', { path: ['a'], groups: 1, objectsPerGroup: 1 }]]) })],
     ['named vectors', spec({ args: new Map([['nearVector', { vector: [1], targetVectors: ['a'] }]]) })],

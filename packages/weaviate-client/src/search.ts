@@ -4,7 +4,7 @@
  * (`{ data: { Get: { Class: [ { ...properties, _additional: {...} } ] } } }`, same keys, same values).
  *
  * {@link toSearchRequest} returns undefined for anything it cannot express exactly (nested property
- * selections, references, nearText, hybrid, groupBy, reference paths in filters, named vectors ...);
+ * selections, references, hybrid, groupBy, reference paths in filters, named vectors ...);
  * the builder then sends GraphQL, so the answer never depends on the transport.
  */
 import type { weaviate } from './generated/weaviate.js';
@@ -123,6 +123,21 @@ function setArgument(req: weaviate.v1.ISearchRequest, key: string, value: unknow
       req.nearObject = { id: c.id, certainty: c.certainty, distance: c.distance };
       return true;
     }
+    case 'nearText': {
+      const c = value as {
+        concepts: string[];
+        certainty?: number;
+        distance?: number;
+        moveTo?: GqlMove;
+        moveAwayFrom?: GqlMove;
+      };
+      if (!onlyKeys(c, ['concepts', 'certainty', 'distance', 'moveTo', 'moveAwayFrom'])) return false;
+      const moveTo = c.moveTo && toMove(c.moveTo);
+      const moveAway = c.moveAwayFrom && toMove(c.moveAwayFrom);
+      if (moveTo === null || moveAway === null) return false;
+      req.nearText = { query: c.concepts, certainty: c.certainty, distance: c.distance, moveTo, moveAway };
+      return true;
+    }
     case 'bm25': {
       const c = value as { query: string; properties?: string[] };
       req.bm25Search = { query: c.query, properties: c.properties ?? [] };
@@ -131,6 +146,23 @@ function setArgument(req: weaviate.v1.ISearchRequest, key: string, value: unknow
     default:
       return false;
   }
+}
+
+/** A normalised nearText move (concepts, objects by id or beacon, force). */
+interface GqlMove {
+  force: number;
+  concepts?: string[];
+  objects?: Array<{ id?: string; beacon?: string }>;
+}
+
+/** A move as gRPC has it, or null when it names objects by beacon (GraphQL only). */
+function toMove(m: GqlMove): weaviate.v1.NearTextSearch.IMove | null {
+  const uuids: string[] = [];
+  for (const o of m.objects ?? []) {
+    if (typeof o.id !== 'string' || o.beacon !== undefined) return null;
+    uuids.push(o.id);
+  }
+  return { force: m.force, concepts: m.concepts ?? [], uuids };
 }
 
 function onlyKeys(o: object, keys: string[]): boolean {
