@@ -11,6 +11,7 @@ export type ServerName =
   | 'weaviate'
   | 'weaviate-auth'
   | 'weaviate-oidc'
+  | 'weaviate-scratch'
   | 'arango-replay';
 
 /** What a test needs to reach a running server. `external` is true in docker mode (env vars set). */

@@ -18,6 +18,9 @@ const touched = [
   'WEAVIATE_URL',
   'WEAVIATE_GRPC',
   'WEAVIATE_INFERENCE_URL',
+  'WEAVIATE_AUTH_URL',
+  'WEAVIATE_SCRATCH_URL',
+  'WEAVIATE_SCRATCH_GRPC',
 ];
 const saved = Object.fromEntries(touched.map((k) => [k, process.env[k]]));
 
@@ -50,6 +53,27 @@ describe('weaviate docker mode', () => {
       url: 'http://db:8080',
       grpc: 'db:50051',
       inferenceUrl: 'http://t2v:8090',
+    });
+  });
+
+  it('weaviate-scratch: its own URL only, never the server of WEAVIATE_URL or WEAVIATE_AUTH_URL', () => {
+    const def = serverDef('weaviate-scratch');
+    setEnv({ WEAVIATE_URL: 'http://db:8080', WEAVIATE_INFERENCE_URL: 'http://t2v:8090' });
+    // Unset: local (the wiping suite itself fails in docker mode, see schema-delete-all.test.ts).
+    expect(def.external()).toBeUndefined();
+    setEnv({ WEAVIATE_SCRATCH_GRPC: 'db:50051' });
+    expect(() => def.external()).toThrow(/WEAVIATE_SCRATCH_GRPC is set without WEAVIATE_SCRATCH_URL/);
+    setEnv({ WEAVIATE_URL: 'http://localhost:8080', WEAVIATE_SCRATCH_URL: 'http://127.0.0.1:8080/' });
+    expect(() => def.external()).toThrow(/same server as WEAVIATE_URL/);
+    setEnv({ WEAVIATE_AUTH_URL: 'http://auth:80', WEAVIATE_SCRATCH_URL: 'http://auth' });
+    expect(() => def.external()).toThrow(/same server as WEAVIATE_AUTH_URL/);
+    setEnv({ WEAVIATE_URL: 'http://db:8080', WEAVIATE_SCRATCH_URL: 'http://scratch:8080' });
+    expect(def.external()).toEqual({
+      name: 'weaviate-scratch',
+      external: true,
+      endpoints: ['http://scratch:8080'],
+      url: 'http://scratch:8080',
+      grpc: 'scratch:50051',
     });
   });
 

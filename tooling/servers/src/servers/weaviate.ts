@@ -8,6 +8,12 @@
  * | 'weaviate'      | 8081 | 50051 | 7100/7101   | 8300/8301     | anonymous access                     |
  * | 'weaviate-auth' | 8082 | 50052 | 7102/7103   | 8302/8303     | API key `test-secret-key` (admin)    |
  * | 'weaviate-oidc' | 8083 | 50053 | 7104/7105   | 8304/8305     | OIDC, local issuer (weaviate-oidc.ts) |
+ * | 'weaviate-scratch' | 8084 | 50054 | 7106/7107 | 8306/8307     | anonymous access                     |
+ *
+ * 'weaviate-scratch' is a server any suite may wipe (`schema.deleteAll()`): every suite that uses it
+ * holds `holdServerLock('weaviate-scratch')` (@dbwire/test-servers/vitest) for its whole file, so one
+ * wipe never meets another suite's data. Nothing else runs on it, so the shared 'weaviate' is never
+ * wiped.
  *
  * 'weaviate' also enables `text2vec-transformers`, pointed at the local inference service
  * (../t2v/server.ts) on 127.0.0.1:8090, started before Weaviate and stopped with it; its embeddings
@@ -19,7 +25,11 @@
  *
  * Docker mode: `WEAVIATE_URL` (+ `WEAVIATE_GRPC`, + `WEAVIATE_INFERENCE_URL`: the inference service
  * the Weaviate container uses, as reachable from the tests) for 'weaviate'; `WEAVIATE_AUTH_URL` +
- * `WEAVIATE_API_KEY` (+ `WEAVIATE_AUTH_GRPC`) for 'weaviate-auth'.
+ * `WEAVIATE_API_KEY` (+ `WEAVIATE_AUTH_GRPC`) for 'weaviate-auth'; `WEAVIATE_SCRATCH_URL` (+
+ * `WEAVIATE_SCRATCH_GRPC`) for 'weaviate-scratch': a Weaviate whose classes the tests delete, all of
+ * them, so it must never be the server in `WEAVIATE_URL` / `WEAVIATE_AUTH_URL` (refused when equal).
+ * Suites that wipe it fail (never skip) in docker mode when it is not set, rather than start a local
+ * one or touch the user's server.
  */
 import { closeSync, existsSync, openSync, readSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -58,7 +68,7 @@ export interface WeaviateLayout {
   vectorizer: boolean;
 }
 
-const layouts: Record<'weaviate' | 'weaviate-auth', WeaviateLayout> = {
+const layouts: Record<'weaviate' | 'weaviate-auth' | 'weaviate-scratch', WeaviateLayout> = {
   weaviate: {
     name: 'weaviate',
     http: 8081,
@@ -77,7 +87,31 @@ const layouts: Record<'weaviate' | 'weaviate-auth', WeaviateLayout> = {
     auth: true,
     vectorizer: false,
   },
+  'weaviate-scratch': {
+    name: 'weaviate-scratch',
+    http: 8084,
+    grpc: 50054,
+    gossip: 7106,
+    raft: 8306,
+    auth: false,
+    vectorizer: false,
+  },
 };
+
+/** The same server as another variant's URL (host and port, `localhost` = 127.0.0.1)? */
+function sameServer(a: string, b: string | undefined): boolean {
+  if (!b) return false;
+  const key = (u: string) => {
+    const url = new URL(u);
+    const host = url.hostname === 'localhost' ? '127.0.0.1' : url.hostname;
+    return `${host}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+  };
+  try {
+    return key(a) === key(b);
+  } catch {
+    return false;
+  }
+}
 
 /** True when the file contains `needle` (read in chunks: the binary is ~140 MB). */
 function fileContains(path: string, needle: string): boolean {
@@ -388,5 +422,32 @@ export const weaviateServers: ServerDef[] = [
       };
     },
     ['WEAVIATE_AUTH_URL', 'WEAVIATE_API_KEY', 'WEAVIATE_AUTH_GRPC'],
+  ),
+  makeDef(
+    layouts['weaviate-scratch'],
+    `Weaviate ${WEAVIATE_VERSION} (REST 8084, gRPC 50054), anonymous access, for suites that wipe the whole schema (under holdServerLock)`,
+    () => {
+      const url = process.env.WEAVIATE_SCRATCH_URL;
+      if (!url) {
+        if (process.env.WEAVIATE_SCRATCH_GRPC)
+          throw new Error('WEAVIATE_SCRATCH_GRPC is set without WEAVIATE_SCRATCH_URL');
+        return undefined;
+      }
+      for (const v of ['WEAVIATE_URL', 'WEAVIATE_AUTH_URL']) {
+        if (sameServer(url, process.env[v])) {
+          throw new Error(
+            `WEAVIATE_SCRATCH_URL names the same server as ${v}: the suites on 'weaviate-scratch' delete every class, so it must be a Weaviate of its own`,
+          );
+        }
+      }
+      return {
+        name: 'weaviate-scratch',
+        external: true,
+        endpoints: [url],
+        url,
+        grpc: process.env.WEAVIATE_SCRATCH_GRPC ?? grpcFromUrl(url, 50051),
+      };
+    },
+    ['WEAVIATE_SCRATCH_URL', 'WEAVIATE_SCRATCH_GRPC'],
   ),
 ];
