@@ -106,7 +106,15 @@ function invalid(message: string): UsageError {
   return new UsageError(message, { code: 'ERR_INVALID_ARGUMENT' });
 }
 
+/**
+ * Query parameters; `consistency_level` is checked first, so a level the server does not know is the
+ * caller's UsageError before any request (the server would answer 400).
+ */
 function query(params: Record<string, string | number | undefined>): string {
+  const level = params.consistency_level;
+  if (level !== undefined && level !== 'ONE' && level !== 'QUORUM' && level !== 'ALL') {
+    throw invalid(`consistencyLevel must be ONE, QUORUM or ALL, got ${JSON.stringify(level)}`);
+  }
   let out = '';
   for (const [k, v] of Object.entries(params)) {
     if (v === undefined) continue;

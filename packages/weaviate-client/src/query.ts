@@ -246,7 +246,11 @@ export class GetBuilder<T = Record<string, unknown>> extends Builder {
     return this.set('sort', normalizeSort(content));
   }
 
-  /** Replication consistency of the read. */
+  /**
+   * Replication consistency of the read. Weaviate's GraphQL offers this argument only when some class
+   * is replicated (replication factor > 1), so on a single node the GraphQL query fails with the
+   * server's "Unknown argument" message; over gRPC (`grpcPort`) it works on every server.
+   */
   withConsistencyLevel(level: ConsistencyLevel): this {
     if (level !== 'ONE' && level !== 'QUORUM' && level !== 'ALL')
       throw usage('consistency level must be ONE, QUORUM or ALL');

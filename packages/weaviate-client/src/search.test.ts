@@ -124,13 +124,13 @@ describe('toSearchRequest', () => {
     );
     const f = req.filters!;
     expect(f.operator).toBe(pb.Filters.Operator.OPERATOR_AND);
-    const [gt, like, any, eq, le, all] = f.filters;
+    const [gt, like, any, eq, le, all] = f.filters!;
     expect([gt!.operator, gt!.target?.property, Number(gt!.valueInt)]).toEqual([3, 'wordCount', 1000]);
     expect([like!.operator, like!.valueText]).toEqual([10, '*fashion*']);
     expect([any!.operator, any!.valueTextArray?.values]).toEqual([12, ['a', 'b']]);
     expect([eq!.operator, eq!.valueBoolean]).toEqual([1, true]);
     expect([le!.operator, le!.valueNumber]).toEqual([6, 0.5]);
-    expect([all!.operator, all!.valueIntArray?.values.map(Number)]).toEqual([13, [1, 2]]);
+    expect([all!.operator, all!.valueIntArray?.values?.map(Number)]).toEqual([13, [1, 2]]);
   });
 
   it.each([
