@@ -27,6 +27,7 @@ export type GrpcMethod = 'Search' | 'BatchObjects' | 'BatchReferences';
 /** gRPC status codes (numeric, as on the wire) this module tells apart. */
 const Status = {
   CANCELLED: 1,
+  UNKNOWN: 2,
   DEADLINE_EXCEEDED: 4,
   PERMISSION_DENIED: 7,
   UNIMPLEMENTED: 12,
@@ -128,7 +129,7 @@ export class GrpcTransport {
       metadata.set(k, headers[k]!);
     }
     const deadline = Date.now() + deadlineMs;
-    await this.#ready(client, deadline, what);
+    await this.#ready(client, deadline, what, signal);
     const reply = await new Promise<Buffer>((resolve, reject) => {
       let onAbort: (() => void) | undefined;
       const call = client.makeUnaryRequest<Buffer, Buffer>(
@@ -163,12 +164,22 @@ export class GrpcTransport {
   }
 
   /** Waits for the channel (bounded by the connect timeout), so an unreachable port fails fast and typed. */
-  async #ready(client: grpcTypes.Client, deadline: number, what: string): Promise<void> {
+  async #ready(
+    client: grpcTypes.Client,
+    deadline: number,
+    what: string,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     const grpc = this.#grpc!;
     if (client.getChannel().getConnectivityState(false) === grpc.connectivityState.READY) return;
     const until = Math.min(deadline, Date.now() + this.#connectMs);
     await new Promise<void>((resolve, reject) => {
+      // The caller's abort ends the wait at once (the funnel turns it into CancelledError).
+      const onAbort = () => reject(signal!.reason);
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
       client.waitForReady(until, (err) => {
+        signal?.removeEventListener('abort', onAbort);
         if (!err) resolve();
         else
           reject(
@@ -227,6 +238,13 @@ function grpcError(
     case Status.INTERNAL:
       return new ProtocolError(`${what}: ${message}`, { cause: err, details: { grpcCode: err.code } });
     default:
+      // Weaviate's Search refuses credentials with a plain Go error ("extract auth: unauthorized: ..."),
+      // which gRPC sends as UNKNOWN.
+      if (err.code === Status.UNKNOWN && /^extract auth: /.test(message))
+        return new AuthenticationFailedException(`${what}: Weaviate refused the credentials: ${message}`, {
+          cause: err,
+          details: { grpcCode: err.code },
+        });
       // Weaviate answers bad requests (unknown class, bad filter, missing vectorizer) with UNKNOWN or
       // INVALID_ARGUMENT and its own message: the operation turns it into the error its REST twin gives.
       return serverError(message);
