@@ -12,14 +12,18 @@ import type { ServerName } from './types.js';
  * tooling) register under .servers/.runs/<pid>; only the last run to finish stops anything, so one
  * run never pulls a server from under another.
  */
-let before: Set<ServerName>;
+let before: Set<ServerName> | undefined;
+/** Servers this run reaches externally (docker mode): a local process of that name is not ours to stop. */
+let external = new Set<ServerName>();
 const runsDir = join(runRoot, '.runs');
 const me = join(runsDir, String(process.pid));
 
 export async function setup(): Promise<void> {
   mkdirSync(runsDir, { recursive: true });
   writeFileSync(me, new Date().toISOString());
-  before = new Set((await status()).filter((s) => s.running && !s.external).map((s) => s.name));
+  const now = await status();
+  external = new Set(now.filter((s) => s.external).map((s) => s.name));
+  before = new Set(now.filter((s) => s.running && !s.external).map((s) => s.name));
 }
 
 function otherLiveRuns(): number {
@@ -35,7 +39,8 @@ function otherLiveRuns(): number {
 
 export async function teardown(): Promise<void> {
   rmSync(me, { force: true });
-  if (process.env.DBWIRE_KEEP_SERVERS === '1' || otherLiveRuns() > 0) return;
-  const started = serverNames.filter((n) => !before.has(n));
+  // Setup may have failed before it knew what ran (a bad docker-mode variable): stop nothing then.
+  if (!before || process.env.DBWIRE_KEEP_SERVERS === '1' || otherLiveRuns() > 0) return;
+  const started = serverNames.filter((n) => !before!.has(n) && !external.has(n));
   await down(started);
 }
