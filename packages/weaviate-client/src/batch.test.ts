@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchObjectsOp, batchReferencesOp, itemErrors, splitBySize } from './batch.js';
+import { batchObjectsOp, batchReferencesOp, itemErrors, ObjectQueue, splitBySize } from './batch.js';
 
 const item = (n: number) => ({ json: 'x'.repeat(n) });
 
@@ -65,5 +65,47 @@ describe('batch operations', () => {
     expect(() => op.decode('[{"id":"a","result":{}}]', 200)).toThrow(
       expect.objectContaining({ code: 'ERR_BATCH_RESULT_MISMATCH' }),
     );
+  });
+});
+
+describe('ObjectQueue (objects encoded into one reused buffer)', () => {
+  // Objects with 1-, 2-, 3- and 4-byte UTF-8 characters, so byte and UTF-16 offsets differ.
+  const texts = ['plain', 'é café', '€ ≠ ∞', '😀 emoji', `${'x'.repeat(3000)}ü`];
+  const objects = Array.from({ length: 50 }, (_, i) => ({
+    id: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`,
+    properties: { n: i, text: texts[i % texts.length] },
+    vector: [i / 7, i, 0.5],
+  }));
+  const fill = (queue: ObjectQueue) => {
+    for (const o of objects) queue.push(o.id, JSON.stringify(o));
+  };
+
+  it('every request body is exactly its objects, and every object is found again in it', () => {
+    const queue = new ObjectQueue();
+    fill(queue);
+    expect(queue.length).toBe(50);
+    // 4000 bytes: the 3 KB objects go (nearly) alone, so there are many requests, framed mid-buffer.
+    const chunks = queue.take(4000, 7);
+    expect(queue.length).toBe(0);
+    expect(chunks.length).toBeGreaterThanOrEqual(10);
+    expect(chunks.every((c) => c.length <= 7 && Buffer.byteLength(c.body) <= 4000 + 30)).toBe(true);
+    const sent = chunks.flatMap((c) => (JSON.parse(c.body) as { objects: unknown[] }).objects);
+    expect(sent).toEqual(objects);
+    const items = chunks.flatMap((c) => Array.from({ length: c.length }, (_, i) => c.item(i)));
+    expect(items.map((i) => i.uuid)).toEqual(objects.map((o) => o.id));
+    expect(items.map((i) => i.json)).toEqual(objects.map((o) => JSON.stringify(o)));
+    expect(items[3]!.body).toEqual(objects[3]);
+  });
+
+  it('one request when within limits; the buffer is reused with nothing left of the last batch', () => {
+    const queue = new ObjectQueue();
+    fill(queue); // about 40 KB of JSON: beyond the initial buffer, so it grows once
+    const [first, ...rest] = queue.take(10 * 1024 * 1024, Number.POSITIVE_INFINITY);
+    expect(rest).toEqual([]);
+    expect(JSON.parse(first!.body)).toEqual({ fields: ['ALL'], objects });
+    queue.push(objects[1]!.id, JSON.stringify(objects[1]));
+    const [again] = queue.take(10 * 1024 * 1024, Number.POSITIVE_INFINITY);
+    expect(again!.body).toBe(`{"fields":["ALL"],"objects":[${JSON.stringify(objects[1])}]}`);
+    expect(queue.take(100, 1)).toEqual([]);
   });
 });
