@@ -310,7 +310,8 @@ export class ObjectsChunk implements RequestChunk<QueuedObject> {
  * join, then the flattening of `open + join + close` when undici encodes it); all of it is garbage only
  * a full GC collects. Here each object's JSON string is copied into the buffer at once and dies young,
  * and a request body is a single `toString` of a buffer range. Measured on the bench import (50k
- * objects, 128-d vectors, 1,000 per request): peak heap ~95 MB -> ~55-70 MB, peak RSS ~222 -> ~190 MB.
+ * objects, 128-d vectors, 1,000 per request; medians): peak heap ~95 -> ~70 MB, peak RSS ~221 -> ~198 MB.
+ * What remains is mostly the funnel's: the body must be one string, and the echoed answer is read as one.
  *
  * Layout: room for {@link OBJECTS_OPEN}, then the objects' JSON separated by commas. A request's body
  * is framed in place: the opening is written over the bytes just before its first object (the reserved
