@@ -31,7 +31,10 @@ describe('batch operations', () => {
       'QUORUM',
     );
     expect(op.path).toBe('/v1/batch/objects?consistency_level=QUORUM');
-    expect(JSON.parse(op.rawBody!)).toEqual({ fields: ['ALL'], objects: [{ class: 'A' }, { class: 'B' }] });
+    expect(JSON.parse(String(op.rawBody!))).toEqual({
+      fields: ['ALL'],
+      objects: [{ class: 'A' }, { class: 'B' }],
+    });
     expect(() => op.decode([{}], 200)).toThrow(
       expect.objectContaining({ code: 'ERR_BATCH_RESULT_MISMATCH' }),
     );
@@ -39,7 +42,7 @@ describe('batch operations', () => {
 
   it('references: a JSON array; item errors from errors.error or status FAILED', () => {
     const op = batchReferencesOp([{ body: { from: 'f', to: 't' }, json: '{"from":"f","to":"t"}' }]);
-    expect(JSON.parse(op.rawBody!)).toEqual([{ from: 'f', to: 't' }]);
+    expect(JSON.parse(String(op.rawBody!))).toEqual([{ from: 'f', to: 't' }]);
     expect(itemErrors({ result: { status: 'SUCCESS' } })).toBeUndefined();
     expect(itemErrors({ result: { errors: { error: [{ message: 'no such prop' }] } } })).toEqual([
       'no such prop',
@@ -89,7 +92,7 @@ describe('ObjectQueue (objects encoded into one reused buffer)', () => {
     expect(queue.length).toBe(0);
     expect(chunks.length).toBeGreaterThanOrEqual(10);
     expect(chunks.every((c) => c.length <= 7 && Buffer.byteLength(c.body) <= 4000 + 30)).toBe(true);
-    const sent = chunks.flatMap((c) => (JSON.parse(c.body) as { objects: unknown[] }).objects);
+    const sent = chunks.flatMap((c) => (JSON.parse(c.body.toString()) as { objects: unknown[] }).objects);
     expect(sent).toEqual(objects);
     const items = chunks.flatMap((c) => Array.from({ length: c.length }, (_, i) => c.item(i)));
     expect(items.map((i) => i.uuid)).toEqual(objects.map((o) => o.id));
@@ -102,10 +105,10 @@ describe('ObjectQueue (objects encoded into one reused buffer)', () => {
     fill(queue); // about 40 KB of JSON: beyond the initial buffer, so it grows once
     const [first, ...rest] = queue.take(10 * 1024 * 1024, Number.POSITIVE_INFINITY);
     expect(rest).toEqual([]);
-    expect(JSON.parse(first!.body)).toEqual({ fields: ['ALL'], objects });
+    expect(JSON.parse(first!.body.toString())).toEqual({ fields: ['ALL'], objects });
     queue.push(objects[1]!.id, JSON.stringify(objects[1]));
     const [again] = queue.take(10 * 1024 * 1024, Number.POSITIVE_INFINITY);
-    expect(again!.body).toBe(`{"fields":["ALL"],"objects":[${JSON.stringify(objects[1])}]}`);
+    expect(again!.body.toString()).toBe(`{"fields":["ALL"],"objects":[${JSON.stringify(objects[1])}]}`);
     expect(queue.take(100, 1)).toEqual([]);
   });
 });

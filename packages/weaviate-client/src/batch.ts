@@ -27,8 +27,10 @@ import {
   TimeoutError,
   UsageError,
 } from '@dbwire/core';
-import { type Connection, call, type Operation } from './connection.js';
+import { type Connection, call, type GrpcOperation, type Operation } from './connection.js';
 import { beacon, type ConsistencyLevel, objectBody } from './data.js';
+import type { weaviate } from './generated/weaviate.js';
+import { batchObjectsGrpcOp, toBatchObjects } from './grpc-batch.js';
 import { capitalizeClassName } from './schema.js';
 import { type BatchResultItem, checkBatchResult, getValidUuid } from './util.js';
 
@@ -210,7 +212,7 @@ export function batchObjectsOp(
 
 /** POST /v1/batch/objects with a body already encoded, holding `count` objects. */
 function objectsOp(
-  body: string,
+  body: string | Buffer,
   count: number,
   consistencyLevel: string | undefined,
   needResults: boolean,
@@ -220,7 +222,7 @@ function objectsOp(
     method: 'POST',
     path: `/v1/batch/objects${consistencyLevel ? `?consistency_level=${consistencyLevel}` : ''}`,
     rawBody: body,
-    rawText: true,
+    rawBytes: true,
     what: 'Create objects in batch',
     decode: (text) => decodeResults(text, count, 'objects', needResults),
   };
@@ -247,6 +249,8 @@ export function batchReferencesOp(
 interface RequestChunk<T> {
   readonly length: number;
   op(consistencyLevel: string | undefined, needResults: boolean): Operation<BatchResultItem[]>;
+  /** Present on requests that go over gRPC. */
+  grpcOp?(consistencyLevel: string | undefined): GrpcOperation<BatchResultItem[]>;
   /** Item `i`, as it goes into `failedObjects` / `failedReferences`. */
   item(i: number): T;
 }
@@ -274,9 +278,9 @@ class ReferencesChunk implements RequestChunk<QueuedReference> {
 export class ObjectsChunk implements RequestChunk<QueuedObject> {
   #starts: number[] | undefined;
   constructor(
-    readonly body: string,
+    readonly body: Buffer,
     readonly uuids: string[],
-    /** UTF-16 length of each object's JSON. */
+    /** UTF-8 length of each object's JSON. */
     readonly lengths: number[],
   ) {}
   get length(): number {
@@ -285,6 +289,7 @@ export class ObjectsChunk implements RequestChunk<QueuedObject> {
   op(consistencyLevel: string | undefined, needResults: boolean): Operation<BatchResultItem[]> {
     return objectsOp(this.body, this.length, consistencyLevel, needResults);
   }
+
   /** Object `i` as a copy of its JSON: a slice would keep the whole request body alive with it. */
   item(i: number): QueuedObject {
     if (!this.#starts) {
@@ -296,7 +301,7 @@ export class ObjectsChunk implements RequestChunk<QueuedObject> {
       }
     }
     const start = this.#starts[i]!;
-    const json = Buffer.from(this.body.slice(start, start + this.lengths[i]!)).toString();
+    const json = this.body.toString('utf8', start, start + this.lengths[i]!);
     return new EncodedObject(this.uuids[i]!, json);
   }
 }
@@ -309,9 +314,8 @@ export class ObjectsChunk implements RequestChunk<QueuedObject> {
  * promoted to V8's old generation, and building the body from them copies everything twice more (the
  * join, then the flattening of `open + join + close` when undici encodes it); all of it is garbage only
  * a full GC collects. Here each object's JSON string is copied into the buffer at once and dies young,
- * and a request body is a single `toString` of a buffer range. Measured on the bench import (50k
- * objects, 128-d vectors, 1,000 per request; medians): peak heap ~95 -> ~70 MB, peak RSS ~221 -> ~198 MB.
- * What remains is mostly the funnel's: the body must be one string, and the echoed answer is read as one.
+ * and a request body is one copy of a buffer range, sent as bytes; the server's answer (it echoes every
+ * object with its vector) stays bytes too and is only scanned for errors unless a callback wants it.
  *
  * Layout: room for {@link OBJECTS_OPEN}, then the objects' JSON separated by commas. A request's body
  * is framed in place: the opening is written over the bytes just before its first object (the reserved
@@ -326,8 +330,6 @@ export class ObjectQueue {
   #uuids: string[] = [];
   /** UTF-8 length of each object's JSON (request sizes). */
   #bytes: number[] = [];
-  /** UTF-16 length of each object's JSON (to find it in a body string again). */
-  #lengths: number[] = [];
 
   get length(): number {
     return this.#uuids.length;
@@ -341,7 +343,6 @@ export class ObjectQueue {
     this.#end += written;
     this.#uuids.push(uuid);
     this.#bytes.push(written);
-    this.#lengths.push(json.length);
   }
 
   #reserve(extra: number): void {
@@ -354,8 +355,41 @@ export class ObjectQueue {
 
   /** Every queued object as requests (bodies encoded now, split by size and count); empties the queue. */
   take(maxBytes: number, maxCount: number): ObjectsChunk[] {
-    const buf = this.#buf;
     const chunks: ObjectsChunk[] = [];
+    for (const r of this.#requests(maxBytes, maxCount)) {
+      // A copy: the queue's buffer is reused for the next objects while this request is in flight.
+      chunks.push(new ObjectsChunk(Buffer.from(r.body), r.uuids, r.bytes));
+    }
+    return chunks;
+  }
+
+  /**
+   * Like {@link take}, for a client with a gRPC port: a request whose objects are all plain becomes
+   * protobuf messages right away (no copy of its JSON is kept), the others stay REST requests.
+   */
+  takeForGrpc(maxBytes: number, maxCount: number): Array<RequestChunk<QueuedObject>> {
+    const chunks: Array<RequestChunk<QueuedObject>> = [];
+    for (const r of this.#requests(maxBytes, maxCount)) {
+      const { objects } = JSON.parse(r.body.toString('utf8')) as { objects: Array<Record<string, unknown>> };
+      const messages = toBatchObjects(objects);
+      chunks.push(
+        messages
+          ? new GrpcObjectsChunk(messages, objects)
+          : new ObjectsChunk(Buffer.from(r.body), r.uuids, r.bytes),
+      );
+    }
+    return chunks;
+  }
+
+  /**
+   * Frames each request's body in place and yields it as a view of the queue's buffer (valid until the
+   * next step); empties the queue at the end.
+   */
+  *#requests(
+    maxBytes: number,
+    maxCount: number,
+  ): Generator<{ body: Buffer; uuids: string[]; bytes: number[] }> {
+    const buf = this.#buf;
     let first = 0;
     let start = OBJECTS_OPEN.length; // byte offset of the request's first object
     for (const end of requestEnds(this.#bytes, maxBytes, maxCount)) {
@@ -365,10 +399,13 @@ export class ObjectQueue {
       buf.write(OBJECTS_OPEN, from, 'latin1');
       const after = [buf[stop]!, buf[stop + 1]!];
       buf.write(OBJECTS_CLOSE, stop, 'latin1');
-      const body = buf.toString('utf8', from, stop + OBJECTS_CLOSE.length);
+      yield {
+        body: buf.subarray(from, stop + OBJECTS_CLOSE.length),
+        uuids: this.#uuids.slice(first, end),
+        bytes: this.#bytes.slice(first, end),
+      };
       buf[stop] = after[0]!;
       buf[stop + 1] = after[1]!;
-      chunks.push(new ObjectsChunk(body, this.#uuids.slice(first, end), this.#lengths.slice(first, end)));
       first = end;
       start = stop + 1;
     }
@@ -376,8 +413,27 @@ export class ObjectQueue {
     this.#end = OBJECTS_OPEN.length;
     this.#uuids = [];
     this.#bytes = [];
-    this.#lengths = [];
-    return chunks;
+  }
+}
+
+/** One request's objects as BatchObject messages (gRPC), with the REST bodies for the accounting. */
+class GrpcObjectsChunk implements RequestChunk<QueuedObject> {
+  constructor(
+    readonly messages: weaviate.v1.IBatchObject[],
+    readonly objects: Array<Record<string, unknown>>,
+  ) {}
+  get length(): number {
+    return this.messages.length;
+  }
+  op(consistencyLevel: string | undefined, needResults: boolean): Operation<BatchResultItem[]> {
+    const body = Buffer.from(JSON.stringify({ fields: ['ALL'], objects: this.objects }));
+    return objectsOp(body, this.length, consistencyLevel, needResults);
+  }
+  grpcOp(consistencyLevel: string | undefined): GrpcOperation<BatchResultItem[]> {
+    return batchObjectsGrpcOp(this.messages, consistencyLevel);
+  }
+  item(i: number): QueuedObject {
+    return new EncodedObject(this.messages[i]!.uuid!, JSON.stringify(this.objects[i]));
   }
 }
 
@@ -387,26 +443,28 @@ const ALL_OK: BatchResultItem = Object.freeze({
 }) as BatchResultItem;
 
 /** Occurrences of `needle` in `text`. */
-function occurrences(text: string, needle: string): number {
+function occurrences(text: string | Buffer, needle: string): number {
   let n = 0;
   for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + needle.length)) n++;
   return n;
 }
 
 function decodeResults(
-  text: unknown,
+  answer: unknown,
   expected: number,
   what: string,
   needResults: boolean,
 ): BatchResultItem[] {
+  // Text (references) or bytes (objects): either is scanned without decoding it first.
   if (
     !needResults &&
-    typeof text === 'string' &&
-    !text.includes('"errors"') &&
-    occurrences(text, '"result":') === expected
+    (typeof answer === 'string' || Buffer.isBuffer(answer)) &&
+    !answer.includes('"errors"') &&
+    occurrences(answer, '"result":') === expected
   ) {
     return new Array<BatchResultItem>(expected).fill(ALL_OK);
   }
+  const text = Buffer.isBuffer(answer) ? answer.toString('utf8') : answer;
   let body: unknown;
   try {
     body = typeof text === 'string' ? JSON.parse(text) : text;
@@ -753,7 +811,10 @@ export class Batch extends CallableBase {
     maxCount: number,
   ): Array<RequestChunk<QueuedObject> | RequestChunk<QueuedReference>> {
     const maxBytes = this.#settings.maxBatchBytes;
-    if (kind === 'objects') return this.#objects.take(maxBytes, maxCount);
+    if (kind === 'objects')
+      return this.#conn.grpc
+        ? this.#objects.takeForGrpc(maxBytes, maxCount)
+        : this.#objects.take(maxBytes, maxCount);
     const items = this.#references;
     this.#references = [];
     return splitBySize(items, maxBytes, maxCount).map((c) => new ReferencesChunk(c));
@@ -774,14 +835,14 @@ export class Batch extends CallableBase {
   }
 
   /** Sends one request with the configured retries; returns the per-item results. */
-  async #request(op: Operation<BatchResultItem[]>): Promise<BatchResultItem[]> {
+  async #request(send: () => Promise<BatchResultItem[]>): Promise<BatchResultItem[]> {
     const s = this.#settings;
     let timeouts = 0;
     let connErrors = 0;
     for (;;) {
       this.#stats.requests++;
       try {
-        return await this.#conn.run(op);
+        return await send();
       } catch (err) {
         if (err instanceof TimeoutError && timeouts < s.timeoutRetries) {
           timeouts++;
@@ -824,7 +885,16 @@ export class Batch extends CallableBase {
     const failures = (kind === 'objects' ? this.#failedObjects : this.#failedReferences) as BatchFailure<T>[];
     let results: BatchResultItem[];
     try {
-      results = await this.#request(chunk.op(consistencyLevel, withResults));
+      // Objects go over gRPC when the client has a grpcPort and gRPC carries them exactly.
+      const viaGrpc = chunk.grpcOp?.(consistencyLevel);
+      results = viaGrpc
+        ? await this.#request(() => this.#conn.runGrpc(viaGrpc))
+        : await this.#request(
+            (
+              (op) => () =>
+                this.#conn.run(op)
+            )(chunk.op(consistencyLevel, withResults)),
+          );
     } catch (err) {
       const items = this.#failAll(chunk, err, failures, kind);
       if (!auto) throw err;
@@ -889,7 +959,9 @@ export class Batch extends CallableBase {
    */
   async createObjects(): Promise<BatchResultItem[]> {
     await this.#drain();
-    const chunks = this.#objects.take(this.#settings.maxBatchBytes, Number.POSITIVE_INFINITY);
+    const chunks = this.#conn.grpc
+      ? this.#objects.takeForGrpc(this.#settings.maxBatchBytes, Number.POSITIVE_INFINITY)
+      : this.#objects.take(this.#settings.maxBatchBytes, Number.POSITIVE_INFINITY);
     const out: BatchResultItem[] = [];
     for (let i = 0; i < chunks.length; i++) {
       try {

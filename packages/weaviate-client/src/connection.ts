@@ -38,8 +38,8 @@ export interface Operation<T> {
   path: string;
   /** Serialised as JSON. */
   body?: unknown;
-  /** Already serialised JSON (batches encode themselves to measure their size). */
-  rawBody?: string;
+  /** Already serialised JSON, as text or UTF-8 bytes (batches encode themselves to measure their size). */
+  rawBody?: string | Uint8Array;
   /** Statuses that are answers rather than errors. Default `[200]`. */
   ok?: readonly number[];
   /** Turns the parsed body of an accepted status into the method's result. */
@@ -57,6 +57,11 @@ export interface Operation<T> {
    * answers that often need no parsing at all).
    */
   rawText?: boolean;
+  /**
+   * For accepted statuses, hand `decode` the response as one Buffer, never a string (batch answers
+   * echo every object with its vector; mostly they need only a scan for errors).
+   */
+  rawBytes?: boolean;
 }
 
 /**
@@ -373,7 +378,7 @@ export class Connection {
   async #send(
     op: Operation<unknown>,
     headers: Record<string, string>,
-    body: string | undefined,
+    body: string | Uint8Array | undefined,
     deadline: Deadline | undefined,
   ): Promise<{ status: number; body: unknown }> {
     const path = this.#prefix + op.path;
@@ -390,6 +395,9 @@ export class Connection {
         if (op.method === 'HEAD') {
           await res.body.dump();
           return { status: res.statusCode, body: undefined };
+        }
+        if (op.rawBytes && (op.ok ?? [200]).includes(res.statusCode)) {
+          return { status: res.statusCode, body: Buffer.from(await res.body.arrayBuffer()) };
         }
         const text = await res.body.text();
         return {

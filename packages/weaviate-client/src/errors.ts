@@ -126,3 +126,19 @@ export class WeaviateQueryError extends ServerError {
     this.data = data ?? null;
   }
 }
+
+/**
+ * Weaviate refused a whole gRPC request with its own message (the gRPC twin of
+ * `UnexpectedStatusCodeException`; searches report `WeaviateQueryError` instead, as over GraphQL).
+ */
+export class WeaviateGrpcError extends ServerError {
+  static override brandName = 'WeaviateGrpcError';
+  static override readonly defaultCode: string = 'ERR_GRPC_REFUSED';
+  /** The server's messages. */
+  readonly messages: string[];
+
+  constructor(message: string, messages: string[]) {
+    super(message);
+    this.messages = messages;
+  }
+}

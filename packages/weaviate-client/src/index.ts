@@ -56,6 +56,7 @@ export {
   ObjectAlreadyExistsException,
   SchemaValidationException,
   UnexpectedStatusCodeException,
+  WeaviateGrpcError,
   WeaviateQueryError,
   WeaviateStartUpError,
 } from './errors.js';

@@ -34,7 +34,7 @@ const METADATA: Record<string, keyof weaviate.v1.IMetadataRequest> = {
 };
 
 /** `weaviate.v1.ConsistencyLevel` values. */
-const CONSISTENCY: Record<string, weaviate.v1.ConsistencyLevel> = { ONE: 1, QUORUM: 2, ALL: 3 };
+export const CONSISTENCY: Record<string, weaviate.v1.ConsistencyLevel> = { ONE: 1, QUORUM: 2, ALL: 3 };
 
 /** `weaviate.v1.Filters.Operator` values of the where operators gRPC expresses as GraphQL does. */
 const OPERATORS: Record<string, weaviate.v1.Filters.Operator> = {

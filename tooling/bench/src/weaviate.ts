@@ -1,7 +1,7 @@
 /**
  * weaviate-client bench: @dbwire/weaviate-client vs the official `weaviate-client` 3.x (gRPC for import
  * and search), against the local 'weaviate' server, in one run. Both clients are given the gRPC port
- * (ours sends `query.get` there as a gRPC Search; batches go over REST).
+ * (ours sends `query.get` there as a gRPC Search, and batches of plain objects as BatchObjects).
  *
  * - import of IMPORT_N (default 50,000) objects with 128-d vectors, 1,000 objects per request, one
  *   request in flight (ours: the seed's auto-batching, `batchSize: 1000`; official: `insertMany` per
@@ -85,7 +85,7 @@ async function importChild(
   const base = new URL(url);
   const t0 = performance.now();
   if (impl === 'dbwire') {
-    const client = new Client(base.origin);
+    const client = new Client(base.origin, { grpcPort: Number(grpc.split(':').pop()) });
     client.batch.configure({ batchSize: CHUNK, callback: null });
     await client.batch.with(async (batch) => {
       for (let i = 0; i < IMPORT_N; i++) {
