@@ -29,8 +29,8 @@ import {
 } from '@dbwire/core';
 import { type Connection, call, type GrpcOperation, type Operation } from './connection.js';
 import { beacon, type ConsistencyLevel, objectBody } from './data.js';
-import type { weaviate } from './generated/weaviate.js';
-import { batchObjectsGrpcOp, toBatchObjects } from './grpc-batch.js';
+import { batchObjectsGrpcOp } from './grpc-batch.js';
+import { decodeObject, type EncodedObjects, GrpcObjectQueue } from './grpc-object-queue.js';
 import { capitalizeClassName } from './schema.js';
 import { type BatchResultItem, checkBatchResult, getValidUuid } from './util.js';
 
@@ -364,24 +364,6 @@ export class ObjectQueue {
   }
 
   /**
-   * Like {@link take}, for a client with a gRPC port: a request whose objects are all plain becomes
-   * protobuf messages right away (no copy of its JSON is kept), the others stay REST requests.
-   */
-  takeForGrpc(maxBytes: number, maxCount: number): Array<RequestChunk<QueuedObject>> {
-    const chunks: Array<RequestChunk<QueuedObject>> = [];
-    for (const r of this.#requests(maxBytes, maxCount)) {
-      const { objects } = JSON.parse(r.body.toString('utf8')) as { objects: Array<Record<string, unknown>> };
-      const messages = toBatchObjects(objects);
-      chunks.push(
-        messages
-          ? new GrpcObjectsChunk(messages, objects)
-          : new ObjectsChunk(Buffer.from(r.body), r.uuids, r.bytes),
-      );
-    }
-    return chunks;
-  }
-
-  /**
    * Frames each request's body in place and yields it as a view of the queue's buffer (valid until the
    * next step); empties the queue at the end.
    */
@@ -416,24 +398,25 @@ export class ObjectQueue {
   }
 }
 
-/** One request's objects as BatchObject messages (gRPC), with the REST bodies for the accounting. */
+/** One request's objects encoded for gRPC BatchObjects; failed objects are decoded back to REST bodies. */
 class GrpcObjectsChunk implements RequestChunk<QueuedObject> {
-  constructor(
-    readonly messages: weaviate.v1.IBatchObject[],
-    readonly objects: Array<Record<string, unknown>>,
-  ) {}
+  constructor(readonly objects: EncodedObjects) {}
   get length(): number {
-    return this.messages.length;
+    return this.objects.uuids.length;
   }
   op(consistencyLevel: string | undefined, needResults: boolean): Operation<BatchResultItem[]> {
-    const body = Buffer.from(JSON.stringify({ fields: ['ALL'], objects: this.objects }));
+    const bodies = Array.from({ length: this.length }, (_, i) => this.#body(i));
+    const body = Buffer.from(JSON.stringify({ fields: ['ALL'], objects: bodies }));
     return objectsOp(body, this.length, consistencyLevel, needResults);
   }
   grpcOp(consistencyLevel: string | undefined): GrpcOperation<BatchResultItem[]> {
-    return batchObjectsGrpcOp(this.messages, consistencyLevel);
+    return batchObjectsGrpcOp(this.objects, consistencyLevel);
   }
   item(i: number): QueuedObject {
-    return new EncodedObject(this.messages[i]!.uuid!, JSON.stringify(this.objects[i]));
+    return new EncodedObject(this.objects.uuids[i]!, JSON.stringify(this.#body(i)));
+  }
+  #body(i: number): Record<string, unknown> {
+    return decodeObject(this.objects.bytes, this.objects.starts[i]!, this.objects.ends[i]!);
   }
 }
 
@@ -601,6 +584,8 @@ export class Batch extends CallableBase {
   readonly #conn: Connection;
   #settings: BatchSettings = settingsFrom();
   readonly #objects = new ObjectQueue();
+  /** With a grpcPort: plain objects, encoded for gRPC BatchObjects (the others go to #objects). */
+  readonly #grpcObjects = new GrpcObjectQueue();
   #references: QueuedReference[] = [];
   #recommendedObjects = 0;
   #recommendedReferences = 0;
@@ -639,7 +624,7 @@ export class Batch extends CallableBase {
     this.#recommendedReferences = size;
     // A new session starts when the batch is idle; with items queued or in flight the counts go on,
     // so nothing added before the call escapes the accounting.
-    if (this.#objects.length === 0 && this.#references.length === 0 && this.#running.size === 0) {
+    if (this.#queuedObjects === 0 && this.#references.length === 0 && this.#running.size === 0) {
       this.#stats = emptyStats();
       this.#failedObjects = [];
       this.#failedReferences = [];
@@ -681,7 +666,7 @@ export class Batch extends CallableBase {
 
   /** Objects queued and not yet sent (seed: `num_objects()`). */
   numObjects(): number {
-    return this.#objects.length;
+    return this.#queuedObjects;
   }
 
   /** References queued and not yet sent (seed: `num_references()`). */
@@ -691,7 +676,7 @@ export class Batch extends CallableBase {
 
   /** `[objects, references]` queued (seed: `shape`). */
   get shape(): [number, number] {
-    return [this.#objects.length, this.#references.length];
+    return [this.#queuedObjects, this.#references.length];
   }
 
   /**
@@ -709,7 +694,8 @@ export class Batch extends CallableBase {
     const uuid =
       options.uuid === undefined || options.uuid === null ? randomUUID() : getValidUuid(options.uuid);
     const body = objectBody(options.dataObject, options.className, uuid, options.vector, options.tenant);
-    this.#objects.push(uuid, JSON.stringify(body));
+    if (!(this.#conn.grpc && this.#grpcObjects.push(uuid, body)))
+      this.#objects.push(uuid, JSON.stringify(body));
     this.#stats.objectsAdded++;
     await this.#autoCreate();
     return uuid;
@@ -745,11 +731,11 @@ export class Batch extends CallableBase {
     const s = this.#settings;
     if (s.batchSize === null) return;
     if (!s.dynamic) {
-      if (this.#objects.length + this.#references.length >= s.batchSize) await this.#dispatchAll();
+      if (this.#queuedObjects + this.#references.length >= s.batchSize) await this.#dispatchAll();
       return;
     }
     if (this.#references.length >= this.#recommendedReferences) await this.#dispatchAll();
-    else if (this.#objects.length >= this.#recommendedObjects) await this.#dispatchObjects();
+    else if (this.#queuedObjects >= this.#recommendedObjects) await this.#dispatchObjects();
   }
 
   /** Objects then references, as the seed orders them. */
@@ -772,7 +758,7 @@ export class Batch extends CallableBase {
    * up. Resolves once the last request is under way, never waiting for answers.
    */
   async #dispatch(kind: 'objects' | 'references'): Promise<void> {
-    if ((kind === 'objects' ? this.#objects : this.#references).length === 0) return;
+    if ((kind === 'objects' ? this.#queuedObjects : this.#references.length) === 0) return;
     await this.#acquire();
     const recommended = kind === 'objects' ? this.#recommendedObjects : this.#recommendedReferences;
     const max = this.#settings.dynamic ? Math.max(1, recommended) : Number.POSITIVE_INFINITY;
@@ -805,16 +791,24 @@ export class Batch extends CallableBase {
     }
   }
 
+  /** Objects queued (both queues). */
+  get #queuedObjects(): number {
+    return this.#objects.length + this.#grpcObjects.length;
+  }
+
+  /** Empties both object queues into requests: gRPC ones first, then REST ones. */
+  #takeObjects(maxBytes: number, maxCount: number): Array<RequestChunk<QueuedObject>> {
+    const grpc = this.#grpcObjects.take(maxBytes, maxCount).map((o) => new GrpcObjectsChunk(o));
+    return [...grpc, ...this.#objects.take(maxBytes, maxCount)];
+  }
+
   /** Empties the queue of one kind into requests of at most `maxBatchBytes` and `maxCount` items. */
   #takeQueued(
     kind: 'objects' | 'references',
     maxCount: number,
   ): Array<RequestChunk<QueuedObject> | RequestChunk<QueuedReference>> {
     const maxBytes = this.#settings.maxBatchBytes;
-    if (kind === 'objects')
-      return this.#conn.grpc
-        ? this.#objects.takeForGrpc(maxBytes, maxCount)
-        : this.#objects.take(maxBytes, maxCount);
+    if (kind === 'objects') return this.#takeObjects(maxBytes, maxCount);
     const items = this.#references;
     this.#references = [];
     return splitBySize(items, maxBytes, maxCount).map((c) => new ReferencesChunk(c));
@@ -959,9 +953,7 @@ export class Batch extends CallableBase {
    */
   async createObjects(): Promise<BatchResultItem[]> {
     await this.#drain();
-    const chunks = this.#conn.grpc
-      ? this.#objects.takeForGrpc(this.#settings.maxBatchBytes, Number.POSITIVE_INFINITY)
-      : this.#objects.take(this.#settings.maxBatchBytes, Number.POSITIVE_INFINITY);
+    const chunks = this.#takeObjects(this.#settings.maxBatchBytes, Number.POSITIVE_INFINITY);
     const out: BatchResultItem[] = [];
     for (let i = 0; i < chunks.length; i++) {
       try {

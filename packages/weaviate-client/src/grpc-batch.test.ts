@@ -1,45 +1,82 @@
 import { describe, expect, it } from 'vitest';
-import { google, weaviate } from './generated/weaviate.js';
-import { fromBatchReply, toBatchObjects } from './grpc-batch.js';
+import { weaviate } from './generated/weaviate.js';
+import { fromBatchReply } from './grpc-batch.js';
+import { batchObjectsRequest, decodeObject, GrpcObjectQueue } from './grpc-object-queue.js';
 
 const pb = weaviate.v1;
 const id = (n: number) => `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`;
 
-describe('toBatchObjects', () => {
-  it('plain objects become BatchObject messages: id, class, tenant, float32 vector, scalar properties', () => {
-    const messages = toBatchObjects([
-      {
-        class: 'Article',
-        id: id(1),
-        tenant: 'tenantA',
-        vector: [0.5, -1.25, 3],
-        properties: { title: 'hello', wordCount: 42, ratio: 0.25, ok: true, gone: null },
-      },
-      { class: 'Article', id: id(2) },
+describe('GrpcObjectQueue (hand-encoded BatchObjectsRequest)', () => {
+  const first = {
+    class: 'Article',
+    id: id(1),
+    tenant: 'tenantA',
+    vector: [0.5, -1.25, 3],
+    properties: { title: 'héllo ✓ 😀', wordCount: 42, ratio: 0.25, ok: true, no: false, gone: null },
+  };
+  const second = { class: 'Article', id: id(2), properties: {} };
+  const third = { class: 'Article', id: id(3), vector: Array.from({ length: 200 }, (_, i) => i / 7) };
+
+  it('the generated codec reads every field as written: ids, classes, tenant, float32 vectors, typed values', () => {
+    const q = new GrpcObjectQueue();
+    for (const o of [first, second, third]) expect(q.push(o.id, o)).toBe(true);
+    const [req] = q.take(10 * 1024 * 1024, 100);
+    const decoded = pb.BatchObjectsRequest.decode(batchObjectsRequest(req!.bytes, 'QUORUM'));
+    expect(decoded.consistencyLevel).toBe(2);
+    const [a, b, c] = decoded.objects;
+    expect([a!.uuid, a!.collection, a!.tenant, b!.uuid, c!.uuid]).toEqual([
+      id(1),
+      'Article',
+      'tenantA',
+      id(2),
+      id(3),
     ]);
-    expect(messages).toHaveLength(2);
-    // Through the codec, as the server reads it.
-    const request = pb.BatchObjectsRequest.decode(
-      pb.BatchObjectsRequest.encode({ objects: messages!, consistencyLevel: 2 }).finish(),
-    );
-    const [a, b] = request.objects;
-    expect([a!.uuid, a!.collection, a!.tenant]).toEqual([id(1), 'Article', 'tenantA']);
-    const bytes = a!.vectorBytes!;
-    expect([
-      ...new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)),
-    ]).toEqual([0.5, -1.25, 3]);
+    const f32 = (u: Uint8Array) => [
+      ...new Float32Array(u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength)),
+    ];
+    expect(f32(a!.vectorBytes!)).toEqual([0.5, -1.25, 3]);
+    expect(f32(c!.vectorBytes!)).toEqual(third.vector.map(Math.fround));
     const fields = a!.properties!.nonRefProperties!.fields!;
-    expect(Object.keys(fields).sort()).toEqual(['ok', 'ratio', 'title', 'wordCount']);
-    expect(
-      google.protobuf.Value.decode(google.protobuf.Value.encode(fields.title!).finish()).stringValue,
-    ).toBe('hello');
-    expect([fields.wordCount!.numberValue, fields.ratio!.numberValue, fields.ok!.boolValue]).toEqual([
-      42,
-      0.25,
-      true,
+    expect(Object.keys(fields).sort()).toEqual(['no', 'ok', 'ratio', 'title', 'wordCount']);
+    expect(fields.title!.stringValue).toBe('héllo ✓ 😀');
+    expect([
+      fields.wordCount!.numberValue,
+      fields.ratio!.numberValue,
+      fields.ok!.boolValue,
+      fields.no!.boolValue,
+    ]).toEqual([42, 0.25, true, false]);
+    expect(Object.keys(b!.properties!.nonRefProperties!.fields!)).toEqual([]);
+    expect(req!.classes).toEqual(['Article', 'Article', 'Article']);
+    expect(req!.tenants).toEqual(['tenantA', undefined, undefined]);
+  });
+
+  it('decodeObject gives back each REST body (null properties left out, vectors as float32)', () => {
+    const q = new GrpcObjectQueue();
+    for (const o of [first, second, third]) q.push(o.id, o);
+    const [req] = q.take(10 * 1024 * 1024, 100);
+    const bodies = req!.uuids.map((_, i) => decodeObject(req!.bytes, req!.starts[i]!, req!.ends[i]!));
+    const { gone: _gone, ...kept } = first.properties;
+    expect(bodies).toEqual([
+      { ...first, properties: kept },
+      second,
+      { ...third, vector: third.vector.map(Math.fround) },
     ]);
-    expect([b!.uuid, b!.vectorBytes?.length, b!.properties]).toEqual([id(2), 0, null]);
-    expect(request.consistencyLevel).toBe(2);
+  });
+
+  it('splits by count and by bytes, at least one object per request, and reuses the buffer', () => {
+    const q = new GrpcObjectQueue();
+    for (let i = 0; i < 10; i++) q.push(id(i), { ...third, id: id(i) });
+    const byCount = q.take(10 * 1024 * 1024, 4);
+    expect(byCount.map((r) => r.uuids.length)).toEqual([4, 4, 2]);
+    for (let i = 0; i < 10; i++) q.push(id(i), { ...third, id: id(i) });
+    const oneSize = byCount[0]!.bytes.length / 4;
+    const bySize = q.take(oneSize * 3, 100);
+    expect(bySize.map((r) => r.uuids.length)).toEqual([3, 3, 3, 1]);
+    expect(q.take(1, 1)).toEqual([]);
+    for (let i = 0; i < 3; i++) q.push(id(i), { ...third, id: id(i) });
+    const [alone] = q.take(1, 100); // over the byte limit: still one object per request
+    expect(alone!.uuids).toEqual([id(0)]);
+    expect(pb.BatchObjectsRequest.decode(alone!.bytes).objects.map((o) => o.uuid)).toEqual([id(0)]);
   });
 
   it.each([
@@ -51,22 +88,26 @@ describe('toBatchObjects', () => {
     ],
     ['named vectors', { class: 'A', id: id(1), vectors: { a: [1] } }],
     ['a non-finite number', { class: 'A', id: id(1), properties: { x: Number.NaN } }],
-    ['no id', { class: 'A', properties: {} }],
-  ])('a request with %s goes over REST (undefined)', (_what, body) => {
-    expect(toBatchObjects([{ class: 'A', id: id(0) }, body])).toBeUndefined();
+    ['a vector with a non-number', { class: 'A', id: id(1), vector: [1, '2'] }],
+  ])('refuses an object with %s (it stays JSON, for REST) and queues nothing', (_what, body) => {
+    const q = new GrpcObjectQueue();
+    expect(q.push(id(1), body)).toBe(false);
+    expect(q.length).toBe(0);
   });
 });
 
 describe('fromBatchReply', () => {
   it("gives every object REST's result shape; failed indexes carry the server's messages", () => {
-    const objects = [0, 1, 2].map((n) => ({ uuid: id(n), collection: 'A', tenant: n === 2 ? 't' : '' }));
+    const q = new GrpcObjectQueue();
+    for (let n = 0; n < 3; n++) q.push(id(n), { class: 'A', id: id(n), ...(n === 2 ? { tenant: 't' } : {}) });
+    const [objects] = q.take(1024, 10);
     const reply = pb.BatchObjectsReply.decode(
       pb.BatchObjectsReply.encode({
         took: 1,
         errors: [{ index: 1, error: 'invalid integer property' }],
       }).finish(),
     );
-    expect(fromBatchReply(reply, objects)).toEqual([
+    expect(fromBatchReply(reply, objects!)).toEqual([
       { id: id(0), class: 'A', result: { status: 'SUCCESS' } },
       {
         id: id(1),
