@@ -10,18 +10,12 @@ import {
   type InsertOptions,
   type ReadOptions,
   type ReplaceOptions,
-  stripMeta,
   type UpdateOptions,
 } from './collection.js';
 import type { Executor } from './connection.js';
 import {
   ArangoClientError,
-  DocumentDeleteError,
-  DocumentGetError,
-  DocumentInsertError,
   DocumentParseError,
-  DocumentReplaceError,
-  DocumentUpdateError,
   EdgeDefinitionCreateError,
   EdgeDefinitionDeleteError,
   EdgeDefinitionListError,
@@ -33,7 +27,7 @@ import {
   VertexCollectionDeleteError,
   VertexCollectionListError,
 } from './errors.js';
-import { type DocumentSelector, parseHandle, toBody } from './handles.js';
+import { type DocumentSelector, parseHandle } from './handles.js';
 
 /** An edge definition: the edge collection and the vertex collections it links. */
 export interface EdgeDefinition {

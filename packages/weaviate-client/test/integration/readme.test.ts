@@ -65,7 +65,11 @@ async function runBlock(code: string, block: number): Promise<unknown[]> {
 
 beforeAll(async () => {
   url = await weaviateUrl();
-  grpcPort = Number(String((await useServer('weaviate')).grpc).split(':').pop());
+  grpcPort = Number(
+    String((await useServer('weaviate')).grpc)
+      .split(':')
+      .pop(),
+  );
   client = new pkg.Client(url);
 });
 
