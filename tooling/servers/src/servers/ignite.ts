@@ -4,11 +4,14 @@
  *
  * | server         | nodes | thin client           | discovery       | communication   | control | extras             |
  * |----------------|-------|-----------------------|-----------------|-----------------|---------|--------------------|
- * | ignite         | 1     | 10800                 | 47500           | 47100           | 10809   |                    |
- * | ignite-cluster | 3     | 10810, 10811, 10812   | 47510..47512    | 47110..47112    | 10819   |                    |
- * | ignite-secure  | 1     | 10820 (TLS, mutual)   | 47520           | 47120           | 10829   | auth + persistence |
+ * | ignite         | 1     | 10800                 | 11500           | 11100           | 10809   |                    |
+ * | ignite-cluster | 3     | 10810, 10811, 10812   | 11510..11512    | 11110..11112    | 10819   |                    |
+ * | ignite-secure  | 1     | 10820 (TLS, mutual)   | 11520           | 11120           | 10829   | auth + persistence |
  *
- * No port ranges (portRange 0), so a busy port fails the start instead of moving silently. The legacy
+ * No port ranges (portRange 0), so a busy port fails the start instead of moving silently. Discovery
+ * and communication stay below 32768, outside Linux's ephemeral range (32768-60999): Ignite's usual
+ * 47500/47100 could be taken by any outgoing connection of a busy test run (seen once in CI: 'Failed
+ * to bind TCP server socket ... 47500', and the suite waited out its 180 s readiness timeout). The legacy
  * REST/binary connector (11211) is off. Every variant can run at the same time as the others.
  *
  * Version: 2.17.0. Ignite 2.18.0's ignite-core is on Maven Central but its ignite-indexing (the H2 SQL
@@ -696,8 +699,8 @@ export const igniteServers: ServerDef[] = [
     description: `Apache Ignite ${IGNITE_VERSION}, 1 node, thin client 127.0.0.1:10800`,
     nodes: 1,
     thinPort: 10800,
-    discoveryPort: 47500,
-    commPort: 47100,
+    discoveryPort: 11500,
+    commPort: 11100,
     controlPort: 10809,
     heap: ['128m', '384m'],
     secure: false,
@@ -708,8 +711,8 @@ export const igniteServers: ServerDef[] = [
     description: `Apache Ignite ${IGNITE_VERSION}, 3 nodes in one JVM, thin client 127.0.0.1:10810-10812`,
     nodes: 3,
     thinPort: 10810,
-    discoveryPort: 47510,
-    commPort: 47110,
+    discoveryPort: 11510,
+    commPort: 11110,
     controlPort: 10819,
     heap: ['256m', '768m'],
     secure: false,
@@ -720,8 +723,8 @@ export const igniteServers: ServerDef[] = [
     description: `Apache Ignite ${IGNITE_VERSION}, 1 node, auth + persistence, mutual TLS on 127.0.0.1:10820`,
     nodes: 1,
     thinPort: 10820,
-    discoveryPort: 47520,
-    commPort: 47120,
+    discoveryPort: 11520,
+    commPort: 11120,
     controlPort: 10829,
     heap: ['128m', '512m'],
     secure: true,
