@@ -60,7 +60,7 @@ describe('weaviate-oidc', () => {
     expect(typeof info.accessTokenLifetimeSeconds).toBe('number');
     if (!info.external) {
       expect(info.url).toBe('http://127.0.0.1:8083');
-      expect(info.grpc).toBe('127.0.0.1:50053');
+      expect(info.grpc).toBe('127.0.0.1:8553');
       expect(info.issuer).toBe('http://127.0.0.1:8095');
       expect(info.clientId).toBe('dbwire-test');
       expect(info.accessTokenLifetimeSeconds).toBe(15);

@@ -52,7 +52,7 @@ describe('weaviate', () => {
     expect(info.endpoints[0]).toBe(info.url);
     if (!info.external) {
       expect(info.url).toBe('http://127.0.0.1:8081');
-      expect(info.grpc).toBe('127.0.0.1:50051');
+      expect(info.grpc).toBe('127.0.0.1:8551');
       expect(info.apiKey).toBeUndefined();
     }
   });
@@ -89,7 +89,7 @@ describe('weaviate-auth', () => {
     expect(typeof info.apiKey).toBe('string');
     if (!info.external) {
       expect(info.url).toBe('http://127.0.0.1:8082');
-      expect(info.grpc).toBe('127.0.0.1:50052');
+      expect(info.grpc).toBe('127.0.0.1:8552');
       expect(info.apiKey).toBe('test-secret-key');
     }
   });

@@ -667,7 +667,7 @@ describe('errors over gRPC', () => {
     });
     dropAfterAll(() => admin, [Secured]);
 
-    it('the right key: the object over gRPC, 1 call to the gRPC port 50052 and no GraphQL', async () => {
+    it('the right key: the object over gRPC, 1 call to the gRPC port of weaviate-auth and no GraphQL', async () => {
       const good = new Client(authUrl, { authClientSecret: new AuthApiKey(apiKey), grpcPort: authPort });
       try {
         const { result, hosts } = await hostsOf(() =>

@@ -6,7 +6,7 @@
  * | process  | ports                                                                   |
  * |----------|-------------------------------------------------------------------------|
  * | issuer   | 8095 (issuer `http://127.0.0.1:8095`, token endpoint `/token`)          |
- * | Weaviate | REST 8083, gRPC 50053, gossip/data 7104/7105, raft/raft RPC 8304/8305   |
+ * | Weaviate | REST 8083, gRPC 8553, gossip/data 7104/7105, raft/raft RPC 8304/8305   |
  *
  * Issuer: client `dbwire-test` / `dbwire-test-client-secret`; grants password, client_credentials,
  * refresh_token; access tokens live 15 s (`accessTokenLifetimeSeconds`) so clients must refresh.
@@ -49,7 +49,7 @@ import {
 const layout: WeaviateLayout = {
   name: 'weaviate-oidc',
   http: 8083,
-  grpc: 50053,
+  grpc: 8553,
   gossip: 7104,
   raft: 8304,
   auth: false,
@@ -182,7 +182,7 @@ function external(): ServerInfo | undefined {
 export const weaviateOidcServers: ServerDef[] = [
   {
     name: 'weaviate-oidc',
-    description: `Weaviate ${WEAVIATE_VERSION} (REST 8083, gRPC 50053), OIDC via a local issuer on ${OIDC_ISSUER_PORT} (password, client credentials, refresh; ${OIDC_ACCESS_TOKEN_LIFETIME_SECONDS} s tokens)`,
+    description: `Weaviate ${WEAVIATE_VERSION} (REST 8083, gRPC 8553), OIDC via a local issuer on ${OIDC_ISSUER_PORT} (password, client credentials, refresh; ${OIDC_ACCESS_TOKEN_LIFETIME_SECONDS} s tokens)`,
     envVars: [...externalVars, 'WEAVIATE_OIDC_GRPC'],
     external,
     provision: async (log) => {

@@ -5,10 +5,10 @@
  *
  * | server          | REST | gRPC  | gossip/data | raft/raft RPC | auth                                 |
  * |-----------------|------|-------|-------------|---------------|--------------------------------------|
- * | 'weaviate'      | 8081 | 50051 | 7100/7101   | 8300/8301     | anonymous access                     |
- * | 'weaviate-auth' | 8082 | 50052 | 7102/7103   | 8302/8303     | API key `test-secret-key` (admin)    |
- * | 'weaviate-oidc' | 8083 | 50053 | 7104/7105   | 8304/8305     | OIDC, local issuer (weaviate-oidc.ts) |
- * | 'weaviate-scratch' | 8084 | 50054 | 7106/7107 | 8306/8307     | anonymous access                     |
+ * | 'weaviate'      | 8081 | 8551  | 7100/7101   | 8300/8301     | anonymous access                     |
+ * | 'weaviate-auth' | 8082 | 8552  | 7102/7103   | 8302/8303     | API key `test-secret-key` (admin)    |
+ * | 'weaviate-oidc' | 8083 | 8553  | 7104/7105   | 8304/8305     | OIDC, local issuer (weaviate-oidc.ts) |
+ * | 'weaviate-scratch' | 8084 | 8554  | 7106/7107 | 8306/8307     | anonymous access                     |
  *
  * 'weaviate-scratch' is a server any suite may wipe (`schema.deleteAll()`): every suite that uses it
  * holds `holdServerLock('weaviate-scratch')` (@dbwire/test-servers/vitest) for its whole file, so one
@@ -22,6 +22,10 @@
  *
  * REST and gossip bind 127.0.0.1; gRPC listens on all interfaces (Weaviate has no setting for its
  * address). pprof (6060) and Prometheus (2112) are off.
+ *
+ * The gRPC ports are not Weaviate's usual 50051+: every port a local server listens on stays below
+ * Linux's ephemeral range (32768-60999), which outgoing connections of a busy test run draw from (an
+ * Ignite start failed on such a collision once). Docker mode keeps 50051 (docker-compose.yml).
  *
  * Docker mode: `WEAVIATE_URL` (+ `WEAVIATE_GRPC`, + `WEAVIATE_INFERENCE_URL`: the inference service
  * the Weaviate container uses, as reachable from the tests) for 'weaviate'; `WEAVIATE_AUTH_URL` +
@@ -72,7 +76,7 @@ const layouts: Record<'weaviate' | 'weaviate-auth' | 'weaviate-scratch', Weaviat
   weaviate: {
     name: 'weaviate',
     http: 8081,
-    grpc: 50051,
+    grpc: 8551,
     gossip: 7100,
     raft: 8300,
     auth: false,
@@ -81,7 +85,7 @@ const layouts: Record<'weaviate' | 'weaviate-auth' | 'weaviate-scratch', Weaviat
   'weaviate-auth': {
     name: 'weaviate-auth',
     http: 8082,
-    grpc: 50052,
+    grpc: 8552,
     gossip: 7102,
     raft: 8302,
     auth: true,
@@ -90,7 +94,7 @@ const layouts: Record<'weaviate' | 'weaviate-auth' | 'weaviate-scratch', Weaviat
   'weaviate-scratch': {
     name: 'weaviate-scratch',
     http: 8084,
-    grpc: 50054,
+    grpc: 8554,
     gossip: 7106,
     raft: 8306,
     auth: false,
@@ -378,7 +382,7 @@ function makeDef(
 export const weaviateServers: ServerDef[] = [
   makeDef(
     layouts.weaviate,
-    `Weaviate ${WEAVIATE_VERSION} (REST 8081, gRPC 50051), anonymous access, text2vec-transformers via a local inference service on ${WEAVIATE_INFERENCE_PORT}`,
+    `Weaviate ${WEAVIATE_VERSION} (REST 8081, gRPC 8551), anonymous access, text2vec-transformers via a local inference service on ${WEAVIATE_INFERENCE_PORT}`,
     () => {
       const url = process.env.WEAVIATE_URL;
       if (!url) {
@@ -406,7 +410,7 @@ export const weaviateServers: ServerDef[] = [
   ),
   makeDef(
     layouts['weaviate-auth'],
-    `Weaviate ${WEAVIATE_VERSION} (REST 8082, gRPC 50052), API key auth, anonymous access off`,
+    `Weaviate ${WEAVIATE_VERSION} (REST 8082, gRPC 8552), API key auth, anonymous access off`,
     () => {
       const url = process.env.WEAVIATE_AUTH_URL;
       const apiKey = process.env.WEAVIATE_API_KEY;
@@ -425,7 +429,7 @@ export const weaviateServers: ServerDef[] = [
   ),
   makeDef(
     layouts['weaviate-scratch'],
-    `Weaviate ${WEAVIATE_VERSION} (REST 8084, gRPC 50054), anonymous access, for suites that wipe the whole schema (under holdServerLock)`,
+    `Weaviate ${WEAVIATE_VERSION} (REST 8084, gRPC 8554), anonymous access, for suites that wipe the whole schema (under holdServerLock)`,
     () => {
       const url = process.env.WEAVIATE_SCRATCH_URL;
       if (!url) {
