@@ -27,10 +27,11 @@ import {
   TimeoutError,
   UsageError,
 } from '@dbwire/core';
-import { type Connection, call, type GrpcOperation, type Operation } from './connection.js';
+import { type Connection, call, type Operation } from './connection.js';
 import { beacon, type ConsistencyLevel, objectBody } from './data.js';
 import { batchObjectsGrpcOp } from './grpc-batch.js';
 import { decodeObject, type EncodedObjects, GrpcObjectQueue } from './grpc-object-queue.js';
+import { QueueBuffer } from './queue-buffer.js';
 import { capitalizeClassName } from './schema.js';
 import { type BatchResultItem, checkBatchResult, getValidUuid } from './util.js';
 
@@ -191,9 +192,6 @@ export function splitBySize<T extends { json: string }>(
 const OBJECTS_OPEN = '{"fields":["ALL"],"objects":[';
 const OBJECTS_CLOSE = ']}';
 const COMMA = 0x2c;
-/** A queue buffer grown beyond this is let go after use instead of kept for the next batch. */
-const KEEP_QUEUE_BYTES = 16 * 1024 * 1024;
-const INITIAL_QUEUE_BYTES = 64 * 1024;
 
 /**
  * POST /v1/batch/objects for one request's objects (body built from the pre-encoded items). With
@@ -248,9 +246,12 @@ export function batchReferencesOp(
 /** One request's worth of queued items: how to send them and each item again, for the accounting. */
 interface RequestChunk<T> {
   readonly length: number;
-  op(consistencyLevel: string | undefined, needResults: boolean): Operation<BatchResultItem[]>;
-  /** Present on requests that go over gRPC. */
-  grpcOp?(consistencyLevel: string | undefined): GrpcOperation<BatchResultItem[]>;
+  /** Sends the request once through the funnel (REST or gRPC, as the chunk was encoded). */
+  send(
+    conn: Connection,
+    consistencyLevel: string | undefined,
+    needResults: boolean,
+  ): Promise<BatchResultItem[]>;
   /** Item `i`, as it goes into `failedObjects` / `failedReferences`. */
   item(i: number): T;
 }
@@ -261,8 +262,12 @@ class ReferencesChunk implements RequestChunk<QueuedReference> {
   get length(): number {
     return this.items.length;
   }
-  op(consistencyLevel: string | undefined, needResults: boolean): Operation<BatchResultItem[]> {
-    return batchReferencesOp(this.items, consistencyLevel, needResults);
+  send(
+    conn: Connection,
+    consistencyLevel: string | undefined,
+    needResults: boolean,
+  ): Promise<BatchResultItem[]> {
+    return conn.run(batchReferencesOp(this.items, consistencyLevel, needResults));
   }
   item(i: number): QueuedReference {
     return this.items[i]!;
@@ -286,8 +291,12 @@ export class ObjectsChunk implements RequestChunk<QueuedObject> {
   get length(): number {
     return this.uuids.length;
   }
-  op(consistencyLevel: string | undefined, needResults: boolean): Operation<BatchResultItem[]> {
-    return objectsOp(this.body, this.length, consistencyLevel, needResults);
+  send(
+    conn: Connection,
+    consistencyLevel: string | undefined,
+    needResults: boolean,
+  ): Promise<BatchResultItem[]> {
+    return conn.run(objectsOp(this.body, this.length, consistencyLevel, needResults));
   }
 
   /** Object `i` as a copy of its JSON: a slice would keep the whole request body alive with it. */
@@ -325,7 +334,7 @@ export class ObjectsChunk implements RequestChunk<QueuedObject> {
  * @internal Exported for its unit tests.
  */
 export class ObjectQueue {
-  #buf = Buffer.allocUnsafe(INITIAL_QUEUE_BYTES);
+  readonly #queue = new QueueBuffer();
   #end = OBJECTS_OPEN.length;
   #uuids: string[] = [];
   /** UTF-8 length of each object's JSON (request sizes). */
@@ -337,20 +346,12 @@ export class ObjectQueue {
 
   push(uuid: string, json: string): void {
     // At most 3 UTF-8 bytes per UTF-16 unit, a comma, and room for the closing of the last request.
-    this.#reserve(json.length * 3 + 1 + OBJECTS_CLOSE.length);
-    if (this.#uuids.length > 0) this.#buf[this.#end++] = COMMA;
-    const written = this.#buf.write(json, this.#end);
+    const buf = this.#queue.reserve(this.#end, json.length * 3 + 1 + OBJECTS_CLOSE.length);
+    if (this.#uuids.length > 0) buf[this.#end++] = COMMA;
+    const written = buf.write(json, this.#end);
     this.#end += written;
     this.#uuids.push(uuid);
     this.#bytes.push(written);
-  }
-
-  #reserve(extra: number): void {
-    const needed = this.#end + extra;
-    if (needed <= this.#buf.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(needed, this.#buf.length * 2));
-    this.#buf.copy(grown, 0, 0, this.#end);
-    this.#buf = grown;
   }
 
   /** Every queued object as requests (bodies encoded now, split by size and count); empties the queue. */
@@ -371,7 +372,7 @@ export class ObjectQueue {
     maxBytes: number,
     maxCount: number,
   ): Generator<{ body: Buffer; uuids: string[]; bytes: number[] }> {
-    const buf = this.#buf;
+    const buf = this.#queue.buf;
     let first = 0;
     let start = OBJECTS_OPEN.length; // byte offset of the request's first object
     for (const end of requestEnds(this.#bytes, maxBytes, maxCount)) {
@@ -391,7 +392,7 @@ export class ObjectQueue {
       first = end;
       start = stop + 1;
     }
-    if (buf.length > KEEP_QUEUE_BYTES) this.#buf = Buffer.allocUnsafe(INITIAL_QUEUE_BYTES);
+    this.#queue.reset();
     this.#end = OBJECTS_OPEN.length;
     this.#uuids = [];
     this.#bytes = [];
@@ -404,19 +405,12 @@ class GrpcObjectsChunk implements RequestChunk<QueuedObject> {
   get length(): number {
     return this.objects.uuids.length;
   }
-  op(consistencyLevel: string | undefined, needResults: boolean): Operation<BatchResultItem[]> {
-    const bodies = Array.from({ length: this.length }, (_, i) => this.#body(i));
-    const body = Buffer.from(JSON.stringify({ fields: ['ALL'], objects: bodies }));
-    return objectsOp(body, this.length, consistencyLevel, needResults);
-  }
-  grpcOp(consistencyLevel: string | undefined): GrpcOperation<BatchResultItem[]> {
-    return batchObjectsGrpcOp(this.objects, consistencyLevel);
+  send(conn: Connection, consistencyLevel: string | undefined): Promise<BatchResultItem[]> {
+    return conn.runGrpc(batchObjectsGrpcOp(this.objects, consistencyLevel));
   }
   item(i: number): QueuedObject {
-    return new EncodedObject(this.objects.uuids[i]!, JSON.stringify(this.#body(i)));
-  }
-  #body(i: number): Record<string, unknown> {
-    return decodeObject(this.objects.bytes, this.objects.starts[i]!, this.objects.ends[i]!);
+    const body = decodeObject(this.objects.bytes, this.objects.starts[i]!, this.objects.ends[i]!);
+    return new EncodedObject(this.objects.uuids[i]!, JSON.stringify(body));
   }
 }
 
@@ -879,16 +873,7 @@ export class Batch extends CallableBase {
     const failures = (kind === 'objects' ? this.#failedObjects : this.#failedReferences) as BatchFailure<T>[];
     let results: BatchResultItem[];
     try {
-      // Objects go over gRPC when the client has a grpcPort and gRPC carries them exactly.
-      const viaGrpc = chunk.grpcOp?.(consistencyLevel);
-      results = viaGrpc
-        ? await this.#request(() => this.#conn.runGrpc(viaGrpc))
-        : await this.#request(
-            (
-              (op) => () =>
-                this.#conn.run(op)
-            )(chunk.op(consistencyLevel, withResults)),
-          );
+      results = await this.#request(() => chunk.send(this.#conn, consistencyLevel, withResults));
     } catch (err) {
       const items = this.#failAll(chunk, err, failures, kind);
       if (!auto) throw err;

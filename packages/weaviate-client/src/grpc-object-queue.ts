@@ -12,6 +12,9 @@
  * Only plain objects are taken (see {@link GrpcObjectQueue.push}); the others stay JSON, for REST.
  */
 
+import { QueueBuffer } from './queue-buffer.js';
+import { CONSISTENCY } from './search.js';
+
 /** Wire types. */
 const VARINT = 0;
 const FIXED64 = 1;
@@ -37,12 +40,7 @@ const VALUE_NUMBER = tag(2, FIXED64);
 const VALUE_STRING = tag(3, LEN);
 const VALUE_BOOL = tag(4, VARINT);
 
-/** `weaviate.v1.ConsistencyLevel` values. */
-const CONSISTENCY: Record<string, number> = { ONE: 1, QUORUM: 2, ALL: 3 };
-
 const OBJECT_KEYS = new Set(['class', 'id', 'properties', 'vector', 'tenant']);
-const INITIAL_BYTES = 64 * 1024;
-const KEEP_BYTES = 16 * 1024 * 1024;
 
 function varintSize(n: number): number {
   let size = 1;
@@ -77,7 +75,7 @@ export interface EncodedObjects {
 }
 
 export class GrpcObjectQueue {
-  #buf = Buffer.allocUnsafe(INITIAL_BYTES);
+  readonly #queue = new QueueBuffer();
   #end = 0;
   #uuids: string[] = [];
   #classes: string[] = [];
@@ -136,8 +134,7 @@ export class GrpcObjectQueue {
       (tenantLen ? lenField(tenantLen) : 0) +
       (vecLen ? lenField(vecLen) : 0);
 
-    this.#reserve(lenField(msgLen));
-    const b = this.#buf;
+    const b = this.#queue.reserve(this.#end, lenField(msgLen));
     this.#entryStarts.push(this.#end);
     let at = this.#end;
     b[at++] = REQ_OBJECTS;
@@ -180,14 +177,6 @@ export class GrpcObjectQueue {
     return true;
   }
 
-  #reserve(extra: number): void {
-    const needed = this.#end + extra;
-    if (needed <= this.#buf.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(needed, this.#buf.length * 2));
-    this.#buf.copy(grown, 0, 0, this.#end);
-    this.#buf = grown;
-  }
-
   /** Every queued object as requests of at most `maxBytes` and `maxCount` objects; empties the queue. */
   take(maxBytes: number, maxCount: number): EncodedObjects[] {
     const out: EncodedObjects[] = [];
@@ -202,7 +191,7 @@ export class GrpcObjectQueue {
       const from = this.#entryStarts[first]!;
       const to = last < n ? this.#entryStarts[last]! : this.#end;
       // A copy: the buffer is reused for the next objects while this request is in flight.
-      const bytes = Buffer.from(this.#buf.subarray(from, to));
+      const bytes = Buffer.from(this.#queue.buf.subarray(from, to));
       const starts: number[] = [];
       const ends: number[] = [];
       for (let i = first; i < last; i++) {
@@ -219,7 +208,7 @@ export class GrpcObjectQueue {
       });
       first = last;
     }
-    if (this.#buf.length > KEEP_BYTES) this.#buf = Buffer.allocUnsafe(INITIAL_BYTES);
+    this.#queue.reset();
     this.#end = 0;
     this.#uuids = [];
     this.#classes = [];
